@@ -1,0 +1,3 @@
+"""wagtail-distmark: distributed marketing for Wagtail."""
+
+__version__ = "0.1.0.dev0"

@@ -1,0 +1,56 @@
+"""The one place that reads the ``WAGTAIL_DISTMARK`` settings dict.
+
+Use ``from wagtail_distmark.conf import distmark_settings`` and read attributes:
+``distmark_settings.SITE_PORT``. Every key has a documented default here.
+"""
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+DEFAULTS = {
+    # Port of the Wagtail Site created for each outlet (80 in production behind
+    # a proxy; the example site uses 8000).
+    "SITE_PORT": 80,
+    # Hostname given to a new outlet when none is supplied: "{slug}.localhost".
+    "DEFAULT_HOSTNAME_PATTERN": "{slug}.localhost",
+    # Name of the Wagtail group whose members are HQ staff for the whole network.
+    "HQ_GROUP_NAME": "Network HQ",
+    # Name of the root region (the network itself).
+    "ROOT_REGION_NAME": "Network",
+    # Collection under which every outlet gets its own collection.
+    "OUTLETS_COLLECTION_NAME": "Outlets",
+    # Group names; {name} and {slug} are the outlet's or region's.
+    "OUTLET_EDITORS_GROUP_NAME": "Outlet {slug}: editors",
+    "OUTLET_MANAGERS_GROUP_NAME": "Outlet {slug}: managers",
+    "REGION_MANAGERS_GROUP_NAME": "Region {slug}: managers",
+    # Languages an outlet may communicate in.
+    "LOCALES": [("fr", "Français"), ("nl", "Nederlands"), ("en", "English")],
+    "DEFAULT_TIMEZONE": "Europe/Paris",
+}
+
+
+class DistmarkSettings:
+    def __init__(self, defaults):
+        self._defaults = defaults
+        self._cache = {}
+
+    def __getattr__(self, name):
+        if name not in self._defaults:
+            raise AttributeError(f"Unknown WAGTAIL_DISTMARK setting: {name!r}")
+        if name not in self._cache:
+            user_settings = getattr(settings, "WAGTAIL_DISTMARK", {}) or {}
+            self._cache[name] = user_settings.get(name, self._defaults[name])
+        return self._cache[name]
+
+    def reload(self):
+        self._cache.clear()
+
+
+distmark_settings = DistmarkSettings(DEFAULTS)
+
+
+@receiver(setting_changed)
+def _reload_distmark_settings(*, setting, **kwargs):
+    if setting == "WAGTAIL_DISTMARK":
+        distmark_settings.reload()

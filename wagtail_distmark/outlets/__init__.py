@@ -1,0 +1,1 @@
+"""Outlets, regions and the network: who belongs where, and onboarding."""

@@ -1,0 +1,93 @@
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from .models import Region
+from .onboarding import default_hostname, validate_outlet_identity
+
+hostname_validator = RegexValidator(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$",
+    _("Enter a hostname such as lille.example.com (letters, digits, dots, hyphens)."),
+    code="invalid_hostname",
+)
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.label_with_depth
+
+
+class OutletForm(WagtailAdminModelForm):
+    """Admin form for an outlet's profile; the hostname lives on its Site."""
+
+    hostname = forms.CharField(
+        label=_("hostname"),
+        max_length=253,
+        required=False,
+        validators=[hostname_validator],
+        help_text=_(
+            "The outlet site's address, e.g. lille.example.com. "
+            "Left empty, “<slug>.localhost” is used."
+        ),
+    )
+
+    class Meta:
+        field_classes = {"region": RegionChoiceField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "region" in self.fields:
+            self.fields["region"].queryset = Region.objects.order_by("path")
+        if self.instance.pk:
+            # The slug names the outlet's groups and keys CSV re-imports.
+            if "slug" in self.fields:
+                self.fields["slug"].disabled = True
+            if "hostname" in self.fields and self.instance.site_id:
+                self.fields["hostname"].initial = self.instance.site.hostname
+
+    def clean_hostname(self):
+        return self.cleaned_data["hostname"].strip().lower()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        slug = cleaned_data.get("slug") or self.instance.slug
+        if slug and not self.errors:
+            hostname = cleaned_data.get("hostname") or (
+                self.instance.site.hostname
+                if self.instance.site_id
+                else default_hostname(slug)
+            )
+            cleaned_data["hostname"] = hostname
+            port = self.instance.site.port if self.instance.site_id else None
+            try:
+                validate_outlet_identity(
+                    slug=slug,
+                    name=cleaned_data.get("name", ""),
+                    hostname=hostname,
+                    port=port,
+                    outlet=self.instance if self.instance.pk else None,
+                )
+            except forms.ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    self.add_error(field if field in self.fields else None, messages)
+        return cleaned_data
+
+
+class RegionForm(WagtailAdminModelForm):
+    """Regions are tree nodes: a new one is placed under a parent region."""
+
+    parent = RegionChoiceField(
+        label=_("parent region"),
+        queryset=Region.objects.none(),
+        required=False,
+        help_text=_("Leave empty to place the region directly under the network."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Region.objects.order_by("path")
+        if self.instance.pk:
+            # Moving a region re-parents every outlet below it; not offered here.
+            self.fields["parent"].disabled = True
+            self.fields["parent"].initial = self.instance.get_parent()

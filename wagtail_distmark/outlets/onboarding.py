@@ -1,0 +1,483 @@
+"""Onboarding: everything an outlet needs to market locally, in one atomic step.
+
+``onboard_outlet()`` (and the ``OnboardOutletAction`` behind it) is the single
+way an outlet comes to exist: the admin "add outlet" view, the CSV import
+command and the demo all call it. It creates, or none of it is kept:
+
+* the outlet's home page (root of its page tree) and its Wagtail ``Site``;
+* its media ``Collection`` under the network's "Outlets" collection;
+* its editors and managers groups, with page permissions on its root only and
+  collection permissions on its collection only;
+* permissions for the managers of every region above it.
+"""
+
+from dataclasses import dataclass
+
+import swapper
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from wagtail.actions.create import CreateAction
+from wagtail.actions.delete import DeleteAction
+from wagtail.actions.edit import EditAction
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Site,
+)
+
+from ..conf import distmark_settings
+from .access import HQ_PERMISSION
+from .models import Outlet, OutletHomePage, Region
+
+# Page permissions per local role, on the outlet's home page (and so its subtree).
+EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
+MANAGER_PAGE_PERMISSIONS = (
+    "add_page",
+    "change_page",
+    "publish_page",
+    "lock_page",
+    "unlock_page",
+)
+HQ_PAGE_PERMISSIONS = (*MANAGER_PAGE_PERMISSIONS, "bypass_workflow_page")
+
+# Collection permissions per local role, on the outlet's collection.
+EDITOR_COLLECTION_PERMISSIONS = (
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+)
+MANAGER_COLLECTION_PERMISSIONS = (
+    *EDITOR_COLLECTION_PERMISSIONS,
+    "wagtailimages.delete_image",
+    "wagtaildocs.delete_document",
+)
+HQ_COLLECTION_PERMISSIONS = (
+    *MANAGER_COLLECTION_PERMISSIONS,
+    "wagtailcore.add_collection",
+    "wagtailcore.change_collection",
+    "wagtailcore.delete_collection",
+)
+ADMIN_ACCESS = "wagtailadmin.access_admin"
+HQ_MODEL_PERMISSIONS = (
+    ADMIN_ACCESS,
+    HQ_PERMISSION,
+    "wagtail_distmark.add_outlet",
+    "wagtail_distmark.change_outlet",
+    "wagtail_distmark.delete_outlet",
+    "wagtail_distmark.view_outlet",
+    "wagtail_distmark.add_region",
+    "wagtail_distmark.change_region",
+    "wagtail_distmark.delete_region",
+    "wagtail_distmark.view_region",
+    "wagtailcore.add_workflow",
+    "wagtailcore.change_workflow",
+    "wagtailcore.delete_workflow",
+    "wagtailcore.add_task",
+    "wagtailcore.change_task",
+    "wagtailcore.delete_task",
+    "auth.add_user",
+    "auth.change_user",
+)
+
+
+def get_permissions(names):
+    """``Permission`` objects for dotted names, in one query."""
+    wanted = {tuple(name.split(".", 1)) for name in names}
+    found = {
+        (p.content_type.app_label, p.codename): p
+        for p in Permission.objects.filter(
+            codename__in={codename for _, codename in wanted}
+        ).select_related("content_type")
+    }
+    missing = wanted - found.keys()
+    if missing:
+        raise LookupError(f"Permissions not installed: {sorted(missing)}")
+    return [found[key] for key in sorted(wanted)]
+
+
+def get_page_permissions(codenames):
+    return list(
+        Permission.objects.filter(
+            content_type__app_label="wagtailcore", codename__in=codenames
+        )
+    )
+
+
+@dataclass
+class Network:
+    """The network-wide objects every outlet hangs off."""
+
+    root_region: Region
+    hq_group: Group
+    outlets_collection: Collection
+    tree_root: object  # the Wagtail tree's root page (depth 1)
+
+
+def ensure_network():
+    """Create (once) the root region, the HQ group and the Outlets collection."""
+    Page = swapper.load_model("wagtailcore", "Page")
+    tree_root = Page.get_first_root_node()
+
+    root_region = Region.get_root_nodes().first()
+    if root_region is None:
+        root_region = Region.add_root(
+            name=distmark_settings.ROOT_REGION_NAME, slug="network"
+        )
+
+    hq_group, created = Group.objects.get_or_create(
+        name=distmark_settings.HQ_GROUP_NAME
+    )
+    if created:
+        hq_group.permissions.add(*get_permissions(HQ_MODEL_PERMISSIONS))
+        for permission in get_page_permissions(HQ_PAGE_PERMISSIONS):
+            GroupPagePermission.objects.get_or_create(
+                group=hq_group, page=tree_root, permission=permission
+            )
+        collection_root = Collection.get_first_root_node()
+        for permission in get_permissions(HQ_COLLECTION_PERMISSIONS):
+            GroupCollectionPermission.objects.get_or_create(
+                group=hq_group, collection=collection_root, permission=permission
+            )
+
+    collection_root = Collection.get_first_root_node()
+    outlets_collection = (
+        collection_root.get_children()
+        .filter(name=distmark_settings.OUTLETS_COLLECTION_NAME)
+        .first()
+    )
+    if outlets_collection is None:
+        outlets_collection = collection_root.add_child(
+            name=distmark_settings.OUTLETS_COLLECTION_NAME
+        )
+    return Network(root_region, hq_group, outlets_collection, tree_root)
+
+
+class CreateRegionAction(CreateAction):
+    """Add a region, with its managers group, below a parent region."""
+
+    def __init__(self, instance, user=None, *, parent=None, **kwargs):
+        super().__init__(instance, user=user, **kwargs)
+        if parent is None and self.form is not None:
+            parent = self.form.cleaned_data.get("parent")
+        self.parent = parent
+
+    def _clean_instance(self):
+        if self.form is not None:
+            return super()._clean_instance()
+        # The tree fields are set by treebeard when the node is added.
+        self.instance.full_clean(exclude=["path", "depth", "numchild"])
+
+    def _save_instance(self):
+        region = self.instance
+        parent = self.parent or ensure_network().root_region
+        group_name = distmark_settings.REGION_MANAGERS_GROUP_NAME.format(
+            name=region.name, slug=region.slug
+        )
+        if Group.objects.filter(name=group_name).exists():
+            raise ValidationError(
+                {
+                    "slug": _("A group named “%(group)s” already exists.")
+                    % {"group": group_name}
+                }
+            )
+        region.managers_group = Group.objects.create(name=group_name)
+        region.managers_group.permissions.add(*get_permissions([ADMIN_ACCESS]))
+        self.instance = parent.add_child(instance=region)
+
+    def execute(self, skip_permission_checks=False):
+        with transaction.atomic():
+            return super().execute(skip_permission_checks=skip_permission_checks)
+
+
+class DeleteRegionAction(DeleteAction):
+    """Delete an empty region and its managers group."""
+
+    def check(self, skip_permission_checks=False):
+        super().check(skip_permission_checks=skip_permission_checks)
+        region = self.instance
+        if region.is_root():
+            raise ValidationError(_("The network's root region cannot be deleted."))
+        if Outlet.objects.filter(region__path__startswith=region.path).exists():
+            raise ValidationError(
+                _("%(region)s still has outlets; move them to another region first.")
+                % {"region": region.name}
+            )
+
+    def _delete(self):
+        with transaction.atomic():
+            group = self.instance.managers_group
+            result = super()._delete()
+            if group is not None:
+                group.delete()
+        return result
+
+
+def create_region(*, name, slug, parent=None, user=None):
+    """Add a region (with its managers group) below ``parent`` or the root."""
+    region = Region(name=name, slug=slug)
+    return CreateRegionAction(region, user=user, parent=parent).execute()
+
+
+def _region_manager_groups(outlet):
+    """Managers groups of the outlet's region and every region above it."""
+    region = outlet.region
+    return [
+        r.managers_group
+        for r in [*region.get_ancestors(), region]
+        if r.managers_group_id
+    ]
+
+
+def sync_outlet_permissions(outlet):
+    """Make the outlet's page and collection permissions exactly what its
+    groups and regions call for, removing grants for regions it left."""
+    wanted_pages = {}
+    wanted_collections = {}
+    page_perms = {p.codename: p for p in get_page_permissions(HQ_PAGE_PERMISSIONS)}
+    collection_perms = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in get_permissions(MANAGER_COLLECTION_PERMISSIONS)
+    }
+    grants = [
+        (outlet.editors_group, EDITOR_PAGE_PERMISSIONS, EDITOR_COLLECTION_PERMISSIONS)
+    ]
+    manager_groups = [outlet.managers_group, *_region_manager_groups(outlet)]
+    grants += [
+        (group, MANAGER_PAGE_PERMISSIONS, MANAGER_COLLECTION_PERMISSIONS)
+        for group in manager_groups
+    ]
+    for group, page_codenames, collection_names in grants:
+        if group is None:
+            continue
+        for codename in page_codenames:
+            wanted_pages[(group.pk, page_perms[codename].pk)] = None
+        for name in collection_names:
+            wanted_collections[(group.pk, collection_perms[name].pk)] = None
+
+    if outlet.home_page_id:
+        existing = GroupPagePermission.objects.filter(page_id=outlet.home_page_id)
+        existing_keys = set(existing.values_list("group_id", "permission_id"))
+        existing.exclude(group_id__in=[k[0] for k in wanted_pages]).delete()
+        for group_id, permission_id in wanted_pages.keys() - existing_keys:
+            GroupPagePermission.objects.create(
+                group_id=group_id,
+                page_id=outlet.home_page_id,
+                permission_id=permission_id,
+            )
+    if outlet.collection_id:
+        existing = GroupCollectionPermission.objects.filter(
+            collection_id=outlet.collection_id
+        )
+        existing_keys = set(existing.values_list("group_id", "permission_id"))
+        existing.exclude(group_id__in=[k[0] for k in wanted_collections]).delete()
+        GroupCollectionPermission.objects.bulk_create(
+            [
+                GroupCollectionPermission(
+                    group_id=group_id,
+                    collection_id=outlet.collection_id,
+                    permission_id=permission_id,
+                )
+                for group_id, permission_id in wanted_collections.keys() - existing_keys
+            ]
+        )
+
+
+def group_names_for(slug, name=""):
+    return (
+        distmark_settings.OUTLET_EDITORS_GROUP_NAME.format(name=name, slug=slug),
+        distmark_settings.OUTLET_MANAGERS_GROUP_NAME.format(name=name, slug=slug),
+    )
+
+
+def default_hostname(slug):
+    return distmark_settings.DEFAULT_HOSTNAME_PATTERN.format(slug=slug)
+
+
+def validate_outlet_identity(*, slug, hostname, port=None, name="", outlet=None):
+    """Check what the database cannot check alone, with errors per field.
+
+    ``outlet`` is the existing outlet when updating, so that it does not
+    collide with itself.
+    """
+    port = port or distmark_settings.SITE_PORT
+    errors = {}
+    existing_pk = outlet.pk if outlet is not None else None
+    if Outlet.objects.filter(slug=slug).exclude(pk=existing_pk).exists():
+        errors["slug"] = _("An outlet with the slug “%(slug)s” already exists.") % {
+            "slug": slug
+        }
+    sites = Site.objects.filter(hostname=hostname, port=port)
+    if outlet is not None and outlet.site_id:
+        sites = sites.exclude(pk=outlet.site_id)
+    if sites.exists():
+        errors["hostname"] = _(
+            "The hostname “%(hostname)s” is already used by another site."
+        ) % {"hostname": hostname}
+    if existing_pk is None and "slug" not in errors:
+        taken = Group.objects.filter(name__in=group_names_for(slug, name)).first()
+        if taken is not None:
+            errors["slug"] = _(
+                "A group named “%(group)s” already exists; choose another slug."
+            ) % {"group": taken.name}
+    if errors:
+        raise ValidationError(errors)
+
+
+class OnboardOutletAction(CreateAction):
+    """Create an outlet with its site, page tree, collection and groups."""
+
+    def __init__(
+        self, instance, user=None, *, hostname=None, port=None, network=None, **kwargs
+    ):
+        super().__init__(instance, user=user, **kwargs)
+        if hostname is None and self.form is not None:
+            hostname = self.form.cleaned_data.get("hostname")
+        self.hostname = (hostname or default_hostname(instance.slug)).lower()
+        self.port = port or distmark_settings.SITE_PORT
+        self.network = network
+
+    def _save_instance(self):
+        outlet = self.instance
+        validate_outlet_identity(
+            slug=outlet.slug, name=outlet.name, hostname=self.hostname, port=self.port
+        )
+        network = self.network or ensure_network()
+
+        home = OutletHomePage(title=outlet.name, slug=outlet.slug)
+        network.tree_root.add_child(instance=home)
+        home.save_revision(user=self.user, log_action=False).publish(
+            user=self.user, log_action=False, skip_permission_checks=True
+        )
+        outlet.home_page = home
+        outlet.site = Site.objects.create(
+            hostname=self.hostname,
+            port=self.port,
+            root_page=home,
+            site_name=outlet.name,
+        )
+        outlet.collection = network.outlets_collection.add_child(name=outlet.name)
+        editors_name, managers_name = group_names_for(outlet.slug, outlet.name)
+        admin_access = get_permissions([ADMIN_ACCESS])
+        outlet.editors_group = Group.objects.create(name=editors_name)
+        outlet.managers_group = Group.objects.create(name=managers_name)
+        outlet.editors_group.permissions.add(*admin_access)
+        outlet.managers_group.permissions.add(*admin_access)
+
+        if self.form is not None:
+            self.instance = outlet = self.form.save()
+        else:
+            outlet.save()
+        sync_outlet_permissions(outlet)
+
+    def execute(self, skip_permission_checks=False):
+        with transaction.atomic():
+            return super().execute(skip_permission_checks=skip_permission_checks)
+
+
+class UpdateOutletAction(EditAction):
+    """Save an outlet's profile and keep its site, groups and grants in step."""
+
+    def __init__(self, instance, user=None, *, hostname=None, **kwargs):
+        super().__init__(instance, user=user, **kwargs)
+        if hostname is None and self.form is not None:
+            hostname = self.form.cleaned_data.get("hostname")
+        self.hostname = hostname.lower() if hostname else None
+
+    def _save_instance(self):
+        outlet = self.instance
+        site = outlet.site
+        if site is not None:
+            hostname = self.hostname or site.hostname
+            validate_outlet_identity(
+                slug=outlet.slug, hostname=hostname, port=site.port, outlet=outlet
+            )
+            if (site.hostname, site.site_name) != (hostname, outlet.name):
+                site.hostname = hostname
+                site.site_name = outlet.name
+                site.save()
+        region_changed = (
+            outlet.pk
+            and Outlet.objects.filter(pk=outlet.pk)
+            .exclude(region_id=outlet.region_id)
+            .exists()
+        )
+        super()._save_instance()
+        if region_changed:
+            sync_outlet_permissions(self.instance)
+
+    def execute(self, skip_permission_checks=False):
+        with transaction.atomic():
+            return super().execute(skip_permission_checks=skip_permission_checks)
+
+
+class OffboardOutletAction(DeleteAction):
+    """Remove an outlet with its site, groups and page tree.
+
+    Refused while its collection still holds media: those files may be used in
+    sent campaigns, so somebody has to move or delete them knowingly first.
+    """
+
+    def check(self, skip_permission_checks=False):
+        super().check(skip_permission_checks=skip_permission_checks)
+        collection = self.instance.collection
+        if collection is not None:
+            from wagtail.documents import get_document_model
+            from wagtail.images import get_image_model
+
+            count = (
+                get_image_model().objects.filter(collection=collection).count()
+                + get_document_model().objects.filter(collection=collection).count()
+            )
+            if count:
+                raise ValidationError(
+                    _(
+                        "%(outlet)s's collection still holds %(count)d media "
+                        "files; move or delete them first."
+                    )
+                    % {"outlet": self.instance.name, "count": count}
+                )
+
+    def _delete(self):
+        outlet = self.instance
+        with transaction.atomic():
+            site, home, collection = outlet.site, outlet.home_page, outlet.collection
+            groups = [g for g in (outlet.editors_group, outlet.managers_group) if g]
+            result = super()._delete()
+            if site is not None:
+                site.delete()
+            if home is not None:
+                home.delete()
+            if collection is not None:
+                collection.delete()
+            for group in groups:
+                group.delete()
+        return result
+
+
+def onboard_outlet(*, user=None, hostname=None, port=None, opening_hours=(), **fields):
+    """Validate and onboard one outlet; returns the saved ``Outlet``.
+
+    ``fields`` are ``Outlet`` model fields (``region`` may be a ``Region`` or a
+    region slug). Raises ``ValidationError`` with per-field messages, in which
+    case nothing was created.
+    """
+    region = fields.get("region")
+    if isinstance(region, str):
+        try:
+            fields["region"] = Region.objects.get(slug=region)
+        except Region.DoesNotExist:
+            raise ValidationError(
+                {"region": _("Unknown region “%(slug)s”.") % {"slug": region}}
+            ) from None
+    outlet = Outlet(**fields)
+    outlet.full_clean(validate_unique=False)
+    for span in opening_hours:
+        outlet.opening_hours.add(span)
+    OnboardOutletAction(outlet, user=user, hostname=hostname, port=port).execute()
+    return outlet

@@ -1,0 +1,33 @@
+from wagtail import hooks
+from wagtail.permissions import register_permission_policy
+
+from .models import Outlet, Region
+from .onboarding import (
+    CreateRegionAction,
+    DeleteRegionAction,
+    OffboardOutletAction,
+    OnboardOutletAction,
+    UpdateOutletAction,
+)
+from .permission_policies import OutletScopedPermissionPolicy
+from .roles import OUTLET_ACTION_ROLES
+from .viewsets import NetworkViewSetGroup
+
+# Registered at import, before any view asks for a fallback policy.
+register_permission_policy(
+    Outlet, OutletScopedPermissionPolicy(Outlet, OUTLET_ACTION_ROLES, outlet_path="")
+)
+
+
+@hooks.register("register_actions")
+def register_outlet_actions(registry):
+    registry.register(Outlet, OnboardOutletAction)
+    registry.register(Outlet, UpdateOutletAction)
+    registry.register(Outlet, OffboardOutletAction)
+    registry.register(Region, CreateRegionAction)
+    registry.register(Region, DeleteRegionAction)
+
+
+@hooks.register("register_admin_viewset")
+def register_network_viewsets():
+    return NetworkViewSetGroup()
