@@ -59,13 +59,11 @@ class OutletForm(WagtailAdminModelForm):
                 else default_hostname(slug)
             )
             cleaned_data["hostname"] = hostname
-            port = self.instance.site.port if self.instance.site_id else None
             try:
                 validate_outlet_identity(
                     slug=slug,
                     name=cleaned_data.get("name", ""),
                     hostname=hostname,
-                    port=port,
                     outlet=self.instance if self.instance.pk else None,
                 )
             except forms.ValidationError as error:

@@ -299,20 +299,21 @@ def default_hostname(slug):
     return distmark_settings.DEFAULT_HOSTNAME_PATTERN.format(slug=slug)
 
 
-def validate_outlet_identity(*, slug, hostname, port=None, name="", outlet=None):
+def validate_outlet_identity(*, slug, hostname, name="", outlet=None):
     """Check what the database cannot check alone, with errors per field.
 
     ``outlet`` is the existing outlet when updating, so that it does not
     collide with itself.
     """
-    port = port or distmark_settings.SITE_PORT
     errors = {}
     existing_pk = outlet.pk if outlet is not None else None
     if Outlet.objects.filter(slug=slug).exclude(pk=existing_pk).exists():
         errors["slug"] = _("An outlet with the slug “%(slug)s” already exists.") % {
             "slug": slug
         }
-    sites = Site.objects.filter(hostname=hostname, port=port)
+    # One hostname, one outlet, whatever the port: Wagtail would otherwise route
+    # a request without a matching port to either of them.
+    sites = Site.objects.filter(hostname=hostname)
     if outlet is not None and outlet.site_id:
         sites = sites.exclude(pk=outlet.site_id)
     if sites.exists():
@@ -345,7 +346,7 @@ class OnboardOutletAction(CreateAction):
     def _save_instance(self):
         outlet = self.instance
         validate_outlet_identity(
-            slug=outlet.slug, name=outlet.name, hostname=self.hostname, port=self.port
+            slug=outlet.slug, name=outlet.name, hostname=self.hostname
         )
         network = self.network or ensure_network()
 
@@ -394,9 +395,7 @@ class UpdateOutletAction(EditAction):
         site = outlet.site
         if site is not None:
             hostname = self.hostname or site.hostname
-            validate_outlet_identity(
-                slug=outlet.slug, hostname=hostname, port=site.port, outlet=outlet
-            )
+            validate_outlet_identity(slug=outlet.slug, hostname=hostname, outlet=outlet)
             if (site.hostname, site.site_name) != (hostname, outlet.name):
                 site.hostname = hostname
                 site.site_name = outlet.name
