@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,7 @@ hostname_validator = RegexValidator(
     r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$",
     _("Enter a hostname such as lille.example.com (letters, digits, dots, hyphens)."),
     code="invalid_hostname",
+    flags=re.IGNORECASE,
 )
 
 

@@ -11,7 +11,7 @@ from .onboarding import (
 )
 from .permission_policies import OutletScopedPermissionPolicy
 from .roles import OUTLET_ACTION_ROLES
-from .viewsets import NetworkViewSetGroup
+from .viewsets import NetworkViewSetGroup, OutletHomePageViewSet
 
 # Registered at import, before any view asks for a fallback policy.
 register_permission_policy(
@@ -31,3 +31,8 @@ def register_outlet_actions(registry):
 @hooks.register("register_admin_viewset")
 def register_network_viewsets():
     return NetworkViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_outlet_home_page_viewset():
+    return OutletHomePageViewSet("outlet_home_pages")
