@@ -1,0 +1,46 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from wagtail_distmark.outlets.models import OpeningHours, validate_timezone
+
+
+def test_outlet_site_serves_its_home_page(client, demo):
+    response = client.get("/", headers={"host": "lille.localhost"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<h1>Lille Centre</h1>" in body
+    assert "12 rue Esquermoise" in body
+    assert 'lang="fr"' in body
+    response = client.get("/", headers={"host": "gent.localhost"})
+    assert "<h1>Gent Korenmarkt</h1>" in response.content.decode()
+
+
+def test_home_page_renders_in_constant_queries(
+    client, demo, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        client.get("/", headers={"host": "lille.localhost"})
+
+
+def test_closing_time_must_follow_opening_time(demo):
+    span = OpeningHours(
+        outlet=demo.lille,
+        weekday=0,
+        opens=datetime.time(18),
+        closes=datetime.time(9),
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        span.full_clean()
+    assert "closes" in excinfo.value.message_dict
+
+
+def test_time_zone_must_exist():
+    validate_timezone("America/Toronto")
+    with pytest.raises(ValidationError, match="Europe/Lile"):
+        validate_timezone("Europe/Lile")
+
+
+def test_home_page_knows_its_outlet(demo):
+    assert demo.lille.home_page.specific.outlet == demo.lille
