@@ -368,3 +368,13 @@ def test_hq_creates_sub_region_and_cannot_delete_a_region_with_outlets(login, de
     assert Region.objects.filter(pk=benelux.pk).exists()
     assert Region.objects.filter(pk=vlaanderen.pk).exists()
     assert "Benelux still has outlets" in response.content.decode()
+
+
+def test_regional_manager_explores_only_their_outlets(login, demo):
+    client = login("north-manager")
+    response = client.get(reverse("wagtailadmin_explore_root"), follow=True)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Lille Centre" in body and "Gent Korenmarkt" in body
+    # Neither the listing nor its site / owner filters name Marseille.
+    assert "Marseille" not in body

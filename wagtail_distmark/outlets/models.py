@@ -247,6 +247,26 @@ class OpeningHours(Orderable):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
 
+class OutletIndexPage(Page):
+    """The container of every outlet's tree, for HQ's overview.
+
+    Keeping outlet homes under one parent lets a regional manager's explorer
+    open here, in a listing scoped to the outlets they manage.
+    """
+
+    parent_page_types = []
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("outlets index page")
+
+    def serve(self, request, *args, **kwargs):
+        from django.http import Http404
+
+        # An organising node of the admin tree, not a public page.
+        raise Http404
+
+
 class OutletHomePage(Page):
     """The root of an outlet's page tree and the home page of its site.
 

@@ -30,7 +30,7 @@ from wagtail.models import (
 
 from ..conf import distmark_settings
 from .access import HQ_PERMISSION
-from .models import Outlet, OutletHomePage, Region
+from .models import Outlet, OutletHomePage, OutletIndexPage, Region
 
 # Page permissions per local role, on the outlet's home page (and so its subtree).
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
@@ -116,7 +116,7 @@ class Network:
     root_region: Region
     hq_group: Group
     outlets_collection: Collection
-    tree_root: object  # the Wagtail tree's root page (depth 1)
+    outlets_page: OutletIndexPage  # parent of every outlet's home page
 
 
 def ensure_network():
@@ -155,7 +155,11 @@ def ensure_network():
         outlets_collection = collection_root.add_child(
             name=distmark_settings.OUTLETS_COLLECTION_NAME
         )
-    return Network(root_region, hq_group, outlets_collection, tree_root)
+    outlets_page = OutletIndexPage.objects.first()
+    if outlets_page is None:
+        outlets_page = OutletIndexPage(title=str(_("Outlets")), slug="distmark-outlets")
+        tree_root.add_child(instance=outlets_page)
+    return Network(root_region, hq_group, outlets_collection, outlets_page)
 
 
 class CreateRegionAction(CreateAction):
@@ -351,7 +355,7 @@ class OnboardOutletAction(CreateAction):
         network = self.network or ensure_network()
 
         home = OutletHomePage(title=outlet.name, slug=outlet.slug)
-        network.tree_root.add_child(instance=home)
+        network.outlets_page.add_child(instance=home)
         home.save_revision(user=self.user, log_action=False).publish(
             user=self.user, log_action=False, skip_permission_checks=True
         )
