@@ -113,3 +113,4 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAIL_DISTMARK = {
     "SITE_PORT": int(os.environ.get("DISTMARK_SITE_PORT", "8000")),
 }
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatars fetched from outside
