@@ -1,3 +1,4 @@
+import functools
 import zoneinfo
 
 import swapper
@@ -19,8 +20,14 @@ from .roles import OUTLET_ACTION_ROLES
 swapper.set_app_prefix("wagtailcore", "wagtail")
 
 
+@functools.cache
+def known_timezones():
+    # available_timezones() walks the tz database on disk at every call.
+    return frozenset(zoneinfo.available_timezones())
+
+
 def validate_timezone(value):
-    if value not in zoneinfo.available_timezones():
+    if value not in known_timezones():
         raise ValidationError(
             _("“%(value)s” is not a known time zone (for example Europe/Paris)."),
             code="invalid_timezone",

@@ -17,6 +17,7 @@ import swapper
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.actions.create import CreateAction
 from wagtail.actions.delete import DeleteAction
@@ -117,6 +118,22 @@ class Network:
     hq_group: Group
     outlets_collection: Collection
     outlets_page: OutletIndexPage  # parent of every outlet's home page
+
+    @cached_property
+    def page_permissions(self):
+        """Page permissions by codename, looked up once per network object."""
+        return {p.codename: p for p in get_page_permissions(HQ_PAGE_PERMISSIONS)}
+
+    @cached_property
+    def collection_permissions(self):
+        return {
+            f"{p.content_type.app_label}.{p.codename}": p
+            for p in get_permissions(MANAGER_COLLECTION_PERMISSIONS)
+        }
+
+    @cached_property
+    def admin_access(self):
+        return get_permissions([ADMIN_ACCESS])
 
 
 def ensure_network():
@@ -228,68 +245,72 @@ def create_region(*, name, slug, parent=None, user=None):
     return CreateRegionAction(region, user=user, parent=parent).execute()
 
 
-def _region_manager_groups(outlet):
+def _region_manager_group_ids(outlet):
     """Managers groups of the outlet's region and every region above it."""
-    region = outlet.region
-    return [
-        r.managers_group
-        for r in [*region.get_ancestors(), region]
-        if r.managers_group_id
-    ]
+    path, steplen = outlet.region.path, Region.steplen
+    prefixes = [path[:end] for end in range(steplen, len(path) + 1, steplen)]
+    return list(
+        Region.objects.filter(path__in=prefixes, managers_group__isnull=False)
+        .order_by("depth")
+        .values_list("managers_group_id", flat=True)
+    )
 
 
-def sync_outlet_permissions(outlet):
+def sync_outlet_permissions(outlet, network=None):
     """Make the outlet's page and collection permissions exactly what its
     groups and regions call for, removing grants for regions it left."""
-    wanted_pages = {}
-    wanted_collections = {}
-    page_perms = {p.codename: p for p in get_page_permissions(HQ_PAGE_PERMISSIONS)}
-    collection_perms = {
-        f"{p.content_type.app_label}.{p.codename}": p
-        for p in get_permissions(MANAGER_COLLECTION_PERMISSIONS)
-    }
+    network = network or ensure_network()
+    page_perms = network.page_permissions
+    collection_perms = network.collection_permissions
+    wanted_pages, wanted_collections = set(), set()
     grants = [
-        (outlet.editors_group, EDITOR_PAGE_PERMISSIONS, EDITOR_COLLECTION_PERMISSIONS)
+        (
+            outlet.editors_group_id,
+            EDITOR_PAGE_PERMISSIONS,
+            EDITOR_COLLECTION_PERMISSIONS,
+        )
     ]
-    manager_groups = [outlet.managers_group, *_region_manager_groups(outlet)]
+    manager_group_ids = [outlet.managers_group_id, *_region_manager_group_ids(outlet)]
     grants += [
-        (group, MANAGER_PAGE_PERMISSIONS, MANAGER_COLLECTION_PERMISSIONS)
-        for group in manager_groups
+        (group_id, MANAGER_PAGE_PERMISSIONS, MANAGER_COLLECTION_PERMISSIONS)
+        for group_id in manager_group_ids
     ]
-    for group, page_codenames, collection_names in grants:
-        if group is None:
+    for group_id, page_codenames, collection_names in grants:
+        if group_id is None:
             continue
-        for codename in page_codenames:
-            wanted_pages[(group.pk, page_perms[codename].pk)] = None
-        for name in collection_names:
-            wanted_collections[(group.pk, collection_perms[name].pk)] = None
+        wanted_pages |= {(group_id, page_perms[c].pk) for c in page_codenames}
+        wanted_collections |= {
+            (group_id, collection_perms[n].pk) for n in collection_names
+        }
 
     if outlet.home_page_id:
-        existing = GroupPagePermission.objects.filter(page_id=outlet.home_page_id)
-        existing_keys = set(existing.values_list("group_id", "permission_id"))
-        existing.exclude(group_id__in=[k[0] for k in wanted_pages]).delete()
-        for group_id, permission_id in wanted_pages.keys() - existing_keys:
-            GroupPagePermission.objects.create(
-                group_id=group_id,
-                page_id=outlet.home_page_id,
-                permission_id=permission_id,
-            )
+        _sync_grants(GroupPagePermission, "page_id", outlet.home_page_id, wanted_pages)
     if outlet.collection_id:
-        existing = GroupCollectionPermission.objects.filter(
-            collection_id=outlet.collection_id
+        _sync_grants(
+            GroupCollectionPermission,
+            "collection_id",
+            outlet.collection_id,
+            wanted_collections,
         )
-        existing_keys = set(existing.values_list("group_id", "permission_id"))
-        existing.exclude(group_id__in=[k[0] for k in wanted_collections]).delete()
-        GroupCollectionPermission.objects.bulk_create(
-            [
-                GroupCollectionPermission(
-                    group_id=group_id,
-                    collection_id=outlet.collection_id,
-                    permission_id=permission_id,
-                )
-                for group_id, permission_id in wanted_collections.keys() - existing_keys
-            ]
-        )
+
+
+def _sync_grants(model, target_field, target_id, wanted):
+    """Bring the (group, permission) rows on one page or collection to ``wanted``."""
+    existing = model.objects.filter(**{target_field: target_id})
+    have = set(existing.values_list("group_id", "permission_id"))
+    stale = have - wanted
+    for group_id, permission_id in stale:
+        existing.filter(group_id=group_id, permission_id=permission_id).delete()
+    model.objects.bulk_create(
+        [
+            model(
+                group_id=group_id,
+                permission_id=permission_id,
+                **{target_field: target_id},
+            )
+            for group_id, permission_id in wanted - have
+        ]
+    )
 
 
 def group_names_for(slug, name=""):
@@ -349,16 +370,18 @@ class OnboardOutletAction(CreateAction):
 
     def _save_instance(self):
         outlet = self.instance
-        validate_outlet_identity(
-            slug=outlet.slug, name=outlet.name, hostname=self.hostname
-        )
+        if self.form is None:
+            # A bound OutletForm ran this check already; unique constraints
+            # on slug, site and group names still stop a concurrent duplicate.
+            validate_outlet_identity(
+                slug=outlet.slug, name=outlet.name, hostname=self.hostname
+            )
         network = self.network or ensure_network()
 
-        home = OutletHomePage(title=outlet.name, slug=outlet.slug)
+        # Created live, without a revision: there is no draft to review yet, and
+        # a revision and publish would double the cost of onboarding.
+        home = OutletHomePage(title=outlet.name, slug=outlet.slug, owner=self.user)
         network.outlets_page.add_child(instance=home)
-        home.save_revision(user=self.user, log_action=False).publish(
-            user=self.user, log_action=False, skip_permission_checks=True
-        )
         outlet.home_page = home
         outlet.site = Site.objects.create(
             hostname=self.hostname,
@@ -368,7 +391,7 @@ class OnboardOutletAction(CreateAction):
         )
         outlet.collection = network.outlets_collection.add_child(name=outlet.name)
         editors_name, managers_name = group_names_for(outlet.slug, outlet.name)
-        admin_access = get_permissions([ADMIN_ACCESS])
+        admin_access = network.admin_access
         outlet.editors_group = Group.objects.create(name=editors_name)
         outlet.managers_group = Group.objects.create(name=managers_name)
         outlet.editors_group.permissions.add(*admin_access)
@@ -378,7 +401,7 @@ class OnboardOutletAction(CreateAction):
             self.instance = outlet = self.form.save()
         else:
             outlet.save()
-        sync_outlet_permissions(outlet)
+        sync_outlet_permissions(outlet, network)
 
     def execute(self, skip_permission_checks=False):
         with transaction.atomic():
@@ -463,11 +486,13 @@ class OffboardOutletAction(DeleteAction):
         return result
 
 
-def onboard_outlet(*, user=None, hostname=None, port=None, opening_hours=(), **fields):
+def onboard_outlet(
+    *, user=None, hostname=None, port=None, opening_hours=(), network=None, **fields
+):
     """Validate and onboard one outlet; returns the saved ``Outlet``.
 
     ``fields`` are ``Outlet`` model fields (``region`` may be a ``Region`` or a
-    region slug). Raises ``ValidationError`` with per-field messages, in which
+    region slug). Pass ``network=ensure_network()`` when onboarding many. Raises ``ValidationError`` with per-field messages, in which
     case nothing was created.
     """
     region = fields.get("region")
@@ -482,5 +507,7 @@ def onboard_outlet(*, user=None, hostname=None, port=None, opening_hours=(), **f
     outlet.full_clean(validate_unique=False)
     for span in opening_hours:
         outlet.opening_hours.add(span)
-    OnboardOutletAction(outlet, user=user, hostname=hostname, port=port).execute()
+    OnboardOutletAction(
+        outlet, user=user, hostname=hostname, port=port, network=network
+    ).execute()
     return outlet

@@ -1,0 +1,116 @@
+"""Import outlets from a CSV file: ``manage.py distmark_import_outlets FILE``.
+
+A thin shell around ``wagtail_distmark.outlets.importing.import_outlets``.
+Exits 0 when the file was processed, even with rejected rows (they are listed,
+and written to ``--report`` if given); exits 1 when the file itself cannot be
+imported (unreadable, required columns missing).
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from wagtail_distmark.outlets.importing import OutletImportError, import_outlets
+
+BAR_WIDTH = 30
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update outlets from a CSV file (UTF-8 or Windows-1252, comma "
+        "or semicolon). Rows are keyed by slug: an existing slug updates that "
+        "outlet, so re-running a file changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The CSV file to import.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Go through every row as a real run would, then roll it all "
+            "back: nothing is saved. Takes as long as a real run.",
+        )
+        parser.add_argument(
+            "--create-regions",
+            action="store_true",
+            help="Create regions the file names but the network lacks, directly "
+            "under the network, named after their slug (rename them later).",
+        )
+        parser.add_argument(
+            "--report",
+            metavar="REJECTED_CSV",
+            help="Write the rejected rows, with their errors, to this CSV file; "
+            "once corrected it can be imported as it is.",
+        )
+
+    def handle(self, *args, file, dry_run, create_regions, report, **options):
+        show_progress = options["verbosity"] >= 1
+        self._last_filled, self._progress_drawn = -1, False
+        try:
+            result = import_outlets(
+                file,
+                dry_run=dry_run,
+                create_regions=create_regions,
+                progress=self._draw_progress if show_progress else None,
+            )
+        except OutletImportError as error:
+            raise CommandError(str(error)) from error
+        finally:
+            if self._progress_drawn:
+                self.stderr.write("")  # leave the bar's line
+        self._print_summary(result)
+        if report:
+            self._write_report(result, report)
+
+    def _draw_progress(self, done, total):
+        # Redrawn only when the bar moves, to keep logs of non-terminals short.
+        filled = BAR_WIDTH * done // total
+        if done != total and filled == self._last_filled:
+            return
+        self._last_filled = filled
+        self._progress_drawn = True
+        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+        self.stderr.write(f"\r[{bar}] {done}/{total}", ending="")
+        self.stderr.flush()
+
+    def _print_summary(self, result):
+        counts = result.counts
+        if result.dry_run:
+            self.stdout.write(self.style.WARNING(_("Dry run: nothing was saved.")))
+            line = _(
+                "%(total)d rows: %(created)d would be created, %(updated)d "
+                "updated, %(unchanged)d unchanged, %(rejected)d rejected."
+            )
+        else:
+            line = _(
+                "%(total)d rows: %(created)d created, %(updated)d updated, "
+                "%(unchanged)d unchanged, %(rejected)d rejected."
+            )
+        style = self.style.ERROR if counts["rejected"] else self.style.SUCCESS
+        self.stdout.write(style(line % {"total": result.total, **counts}))
+        if result.created_regions:
+            self.stdout.write(
+                _("Regions created: %(regions)s")
+                % {"regions": ", ".join(result.created_regions)}
+            )
+        if result.ignored_columns:
+            self.stdout.write(
+                self.style.WARNING(
+                    _("Columns ignored: %(columns)s")
+                    % {"columns": ", ".join(result.ignored_columns)}
+                )
+            )
+        for error in result.errors:
+            self.stdout.write(str(error))
+
+    def _write_report(self, result, path):
+        # BOM so that Excel opens it with the accents right; the importer
+        # reads it back either way.
+        try:
+            with open(path, "w", encoding="utf-8-sig", newline="") as fileobj:
+                result.write_rejected_csv(fileobj)
+        except OSError as error:
+            raise CommandError(
+                _("Cannot write %(path)s: %(error)s")
+                % {"path": path, "error": error.strerror or error}
+            ) from error
+        self.stdout.write(_("Rejected rows written to %(path)s") % {"path": path})

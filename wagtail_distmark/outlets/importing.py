@@ -1,0 +1,484 @@
+"""Bulk import of outlets from a CSV file, as HQ gets them from spreadsheets.
+
+``import_outlets()`` is the service; the ``distmark_import_outlets`` command is
+a thin shell around it. Every row goes through the admin's ``OutletForm`` (so
+the import accepts exactly what the admin accepts) and through the onboarding
+actions (so an imported outlet is the same as one added by hand).
+
+* A slug already in the database updates that outlet; a row that would change
+  nothing is left alone, so re-importing a file is a no-op.
+* Each row is saved in its own transaction: a rejected row leaves nothing
+  behind, and the rows before it stay imported.
+* Line numbers count the header as line 1, as a spreadsheet numbers its rows.
+"""
+
+import csv
+import io
+import os
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import get_form_for_model
+
+from .access import user_is_hq
+from .forms import OutletForm
+from .models import Outlet, Region
+from .onboarding import (
+    OnboardOutletAction,
+    UpdateOutletAction,
+    create_region,
+    ensure_network,
+)
+
+REQUIRED_COLUMNS = ("slug", "name", "region")
+# Outlet model fields a file may set; anything else in the header is ignored.
+PROFILE_COLUMNS = (
+    "name",
+    "address",
+    "postcode",
+    "city",
+    "country",
+    "phone",
+    "email",
+    "timezone",
+    "locale",
+    "manager_name",
+    "manager_email",
+)
+KNOWN_COLUMNS = ("slug", "region", "hostname", *PROFILE_COLUMNS)
+DELIMITERS = (",", ";")
+# Rows are looked up by slug in chunks, well under SQLite's variable limit.
+LOOKUP_CHUNK = 500
+
+
+class OutletImportError(Exception):
+    """The file as a whole cannot be imported (unreadable, missing columns)."""
+
+
+@dataclass
+class RowError:
+    line: int
+    column: str  # "" when the error is about the row as a whole
+    message: str
+
+    def __str__(self):
+        if self.column:
+            return _("line %(line)d, column %(column)s: %(message)s") % {
+                "line": self.line,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("line %(line)d: %(message)s") % {
+            "line": self.line,
+            "message": self.message,
+        }
+
+
+@dataclass
+class RejectedRow:
+    line: int
+    errors: list  # of RowError
+    values: dict  # the row as read, to write it back for correction
+
+
+@dataclass
+class OutletImportReport:
+    dry_run: bool = False
+    encoding: str = ""
+    delimiter: str = ""
+    columns: list = field(default_factory=list)
+    ignored_columns: list = field(default_factory=list)
+    total: int = 0
+    created: list = field(default_factory=list)  # slugs
+    updated: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    rejected: list = field(default_factory=list)  # of RejectedRow
+    created_regions: list = field(default_factory=list)  # slugs
+
+    @property
+    def errors(self):
+        return [error for row in self.rejected for error in row.errors]
+
+    @property
+    def counts(self):
+        return {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "rejected": len(self.rejected),
+        }
+
+    def write_rejected_csv(self, fileobj):
+        """Write the rejected rows, with their errors, for correction.
+
+        The ``line`` and ``errors`` columns are ignored on re-import, so the
+        corrected file can be imported as it is.
+        """
+        writer = csv.writer(fileobj, delimiter=self.delimiter or ",")
+        writer.writerow(["line", "errors", *self.columns])
+        for row in self.rejected:
+            reasons = "; ".join(
+                f"{e.column}: {e.message}" if e.column else e.message
+                for e in row.errors
+            )
+            writer.writerow(
+                [row.line, reasons, *(row.values.get(c, "") for c in self.columns)]
+            )
+
+
+def _read_bytes(source):
+    if isinstance(source, (str, os.PathLike)):
+        try:
+            with open(source, "rb") as fileobj:
+                return fileobj.read()
+        except OSError as error:
+            raise OutletImportError(
+                _("Cannot read %(path)s: %(error)s")
+                % {"path": os.fspath(source), "error": error.strerror or error}
+            ) from error
+    return source.read()
+
+
+def _decode(data):
+    """Text and the encoding it was read with.
+
+    Spreadsheets save either UTF-8 (often with a BOM) or, in French or Dutch
+    Excel, Windows-1252; any valid UTF-8 is taken as UTF-8 since cp1252 text
+    with accents almost never is.
+    """
+    if isinstance(data, str):
+        return data.removeprefix("\ufeff"), "text"
+    if data.startswith(b"PK\x03\x04"):
+        raise OutletImportError(
+            _("This looks like an Excel workbook; save it as CSV first.")
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    else:
+        try:
+            data.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as error:
+        raise OutletImportError(
+            _("The file is neither UTF-8 nor Windows-1252 text (byte %(pos)d).")
+            % {"pos": error.start}
+        ) from error
+
+
+def _normalise_header(cells):
+    return [cell.strip().lower() for cell in cells]
+
+
+def _detect_delimiter(text):
+    """The delimiter that splits the header into the most known columns.
+
+    More reliable than csv.Sniffer here: addresses hold commas and Sniffer
+    guesses from them on small files.
+    """
+    first_line = text.splitlines()[0]
+
+    def score(delimiter):
+        # Parsed, not split, so that quoted header cells count right.
+        cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        return len(set(_normalise_header(cells)) & set(KNOWN_COLUMNS))
+
+    # On a tie (no known column at all) the comma wins: the header check
+    # then names the missing columns.
+    return max(DELIMITERS, key=score)
+
+
+def _read_rows(source):
+    """(encoding, delimiter, header, [(line, cells), ...])."""
+    text, encoding = _decode(_read_bytes(source))
+    if not text.strip():
+        raise OutletImportError(_("The file is empty."))
+    delimiter = _detect_delimiter(text)
+    # newline="" lets the csv module handle CRLF and line breaks inside quotes.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        records = list(reader)
+    except csv.Error as error:
+        raise OutletImportError(
+            _("The file is not valid CSV (near line %(line)d): %(error)s")
+            % {"line": reader.line_num, "error": error}
+        ) from error
+    header = _normalise_header(records[0])
+    rows = [
+        (line, cells)
+        for line, cells in enumerate(records[1:], start=2)
+        if any(cell.strip() for cell in cells)  # spreadsheets leave blank rows
+    ]
+    return encoding, delimiter, header, rows
+
+
+def _check_header(header):
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        raise OutletImportError(
+            _("Required column(s) missing from the header: %(columns)s.")
+            % {"columns": ", ".join(missing)}
+        )
+    seen = set()
+    duplicated = sorted({c for c in header if c in seen or seen.add(c)} - {""})
+    if duplicated:
+        raise OutletImportError(
+            _("Column(s) appear more than once in the header: %(columns)s.")
+            % {"columns": ", ".join(duplicated)}
+        )
+
+
+def _error_items(error):
+    """(field, message) pairs of a ValidationError, form errors included."""
+    if hasattr(error, "error_dict"):
+        return [
+            ("" if name == "__all__" else name, message)
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return [("", message) for message in error.messages]
+
+
+class _RowRejected(Exception):
+    """Leaves the row's savepoint, rolling back whatever the row created."""
+
+    def __init__(self, errors):
+        self.errors = errors
+
+
+class OutletImporter:
+    def __init__(self, *, dry_run=False, create_regions=False, user=None):
+        self.dry_run = dry_run
+        self.create_regions = create_regions
+        self.user = user
+
+    def run(self, source, progress=None):
+        if self.user is not None and not user_is_hq(self.user):
+            raise OutletImportError(_("Only HQ staff may import outlets."))
+        encoding, delimiter, header, rows = _read_rows(source)
+        _check_header(header)
+        self.header = header
+        records = [(line, cells, self._values(cells)) for line, cells in rows]
+        report = self.report = OutletImportReport(
+            dry_run=self.dry_run,
+            encoding=encoding,
+            delimiter=delimiter,
+            columns=header,
+            ignored_columns=[c for c in header if c not in KNOWN_COLUMNS],
+            total=len(rows),
+        )
+        # Only the columns present are put through the form, so that an update
+        # from a file without, say, a phone column keeps the phone numbers.
+        fields = ["slug", *(c for c in PROFILE_COLUMNS if c in header), "hostname"]
+        self.form_class = get_form_for_model(
+            Outlet, form_class=OutletForm, fields=fields, formsets=[]
+        )
+        # A dry run does everything for real inside one transaction and rolls
+        # it back, so that it meets exactly the errors a real run would. A real
+        # run commits row by row: rows saved before a crash stay, and running
+        # the file again picks up where it stopped.
+        with transaction.atomic() if self.dry_run else nullcontext():
+            with transaction.atomic():
+                # Fetched once: onboarding would otherwise look it up per row.
+                self.network = ensure_network()
+            self.regions = {r.slug: r for r in Region.objects.all()}
+            self.existing = self._existing_outlets(records)
+            self._import_rows(records, progress)
+            if self.dry_run:
+                transaction.set_rollback(True)
+        return report
+
+    def _values(self, cells):
+        # Short rows (trailing empty cells left out by some tools) read as blank.
+        values = {
+            c: (cells[i] if i < len(cells) else "") for i, c in enumerate(self.header)
+        }
+        if "hostname" in values:
+            # Hostnames are case-insensitive, and people type them capitalised;
+            # the form's hostname check only accepts lower case.
+            values["hostname"] = values["hostname"].strip().lower()
+        return values
+
+    def _existing_outlets(self, records):
+        slugs = sorted({values["slug"].strip() for _, _, values in records})
+        existing = {}
+        for start in range(0, len(slugs), LOOKUP_CHUNK):
+            chunk = slugs[start : start + LOOKUP_CHUNK]
+            for outlet in Outlet.objects.filter(slug__in=chunk).select_related("site"):
+                existing[outlet.slug] = outlet
+        return existing
+
+    def _import_rows(self, records, progress):
+        total = len(records)
+        seen_slugs, seen_hostnames = {}, {}
+        valid = []
+        for line, cells, values in records:
+            errors = self._check_shape(line, cells)
+            errors += self._check_in_file_duplicates(
+                line, values, seen_slugs, seen_hostnames
+            )
+            if errors:
+                self.report.rejected.append(RejectedRow(line, errors, values))
+            else:
+                valid.append((line, values))
+        # Saved in name order: Wagtail keeps collections sorted by name and
+        # treebeard makes room for an out-of-order one by rewriting every later
+        # sibling, one query each. In name order each new outlet's collection
+        # goes last, which keeps a large import linear instead of quadratic.
+        valid.sort(key=lambda item: item[1]["name"].strip())
+        done = total - len(valid)
+        for line, values in valid:
+            errors = self._import_row(line, values)
+            if errors:
+                self.report.rejected.append(RejectedRow(line, errors, values))
+            done += 1
+            if progress is not None:
+                progress(done, total)
+        self.report.rejected.sort(key=lambda row: row.line)
+
+    def _check_shape(self, line, cells):
+        if len(cells) > len(self.header) and any(
+            c.strip() for c in cells[len(self.header) :]
+        ):
+            return [
+                RowError(
+                    line,
+                    "",
+                    _(
+                        "This row has %(cells)d cells but the header has "
+                        "%(columns)d; is a value holding the delimiter unquoted?"
+                    )
+                    % {"cells": len(cells), "columns": len(self.header)},
+                )
+            ]
+        return []
+
+    def _check_in_file_duplicates(self, line, values, seen_slugs, seen_hostnames):
+        # Checked before the database: the first row of a pair may not be saved
+        # yet (dry run) or may itself be rejected, and which of the two rows is
+        # meant is for a person to decide.
+        errors = []
+        slug = values["slug"].strip()
+        hostname = values.get("hostname", "")  # normalised by _values()
+        for column, key, seen in (
+            ("slug", slug, seen_slugs),
+            ("hostname", hostname, seen_hostnames),
+        ):
+            if not key:
+                continue
+            if key in seen:
+                errors.append(
+                    RowError(
+                        line,
+                        column,
+                        _("“%(value)s” is already used on line %(first)d of this file.")
+                        % {"value": key, "first": seen[key]},
+                    )
+                )
+            else:
+                seen[key] = line
+        return errors
+
+    def _import_row(self, line, values):
+        new_region = None
+        try:
+            with transaction.atomic():
+                outcome, new_region = self._save_row(values)
+        except _RowRejected as rejected:
+            return [RowError(line, column, msg) for column, msg in rejected.errors]
+        except ValidationError as error:
+            return [RowError(line, column, msg) for column, msg in _error_items(error)]
+        except (IntegrityError, PermissionDenied) as error:
+            # Another writer got there first, or the user may not do this.
+            return [RowError(line, "", str(error))]
+        # Cached only now: had the row failed, its savepoint took the region.
+        if new_region is not None:
+            self.regions[new_region.slug] = new_region
+            self.report.created_regions.append(new_region.slug)
+        slug = values["slug"].strip()
+        getattr(self.report, outcome).append(slug)
+        return []
+
+    def _save_row(self, values):
+        """Validate and save one row; ("created"|"updated"|"unchanged", region)."""
+        slug = values["slug"].strip()
+        outlet = self.existing.get(slug)
+        form = self.form_class(data=values, instance=outlet)
+        # Taken before validation, which writes the row into the instance.
+        before = _profile(outlet) if outlet is not None else None
+
+        errors = [] if form.is_valid() else _error_items(ValidationError(form.errors))
+        region_slug = values["region"].strip()
+        region = self.regions.get(region_slug)
+        new_region = None
+        if region is None and not region_slug:
+            errors.append(("region", _("This field is required.")))
+        elif region is None and not self.create_regions:
+            errors.append(
+                (
+                    "region",
+                    _("Unknown region “%(slug)s”.") % {"slug": region_slug},
+                )
+            )
+        if errors:
+            raise _RowRejected(errors)
+        if region is None:
+            try:
+                region = new_region = create_region(
+                    name=region_slug,
+                    slug=region_slug,
+                    parent=self.network.root_region,
+                    user=self.user,
+                )
+            except ValidationError as error:
+                raise _RowRejected(
+                    [("region", msg) for _field, msg in _error_items(error)]
+                ) from None
+
+        hostname = form.cleaned_data["hostname"]
+        form.instance.region = region
+        if outlet is None:
+            OnboardOutletAction(
+                form.instance,
+                user=self.user,
+                form=form,
+                hostname=hostname,
+                network=self.network,
+            ).execute()
+            return "created", new_region
+        # Without a site (deleted by hand) the hostname cannot change anyway.
+        hostname_changed = outlet.site_id and hostname != outlet.site.hostname
+        if _profile(form.instance) == before and not hostname_changed:
+            return "unchanged", new_region
+        UpdateOutletAction(
+            form.instance, user=self.user, form=form, hostname=hostname
+        ).execute()
+        return "updated", new_region
+
+
+def _profile(outlet):
+    """What a row can change on an outlet, apart from its hostname."""
+    values = {name: getattr(outlet, name) for name in PROFILE_COLUMNS}
+    values["region_id"] = outlet.region_id
+    return values
+
+
+def import_outlets(
+    fileobj_or_path, *, dry_run=False, create_regions=False, user=None, progress=None
+):
+    """Import outlets from a CSV file; returns an ``OutletImportReport``.
+
+    ``fileobj_or_path`` is a path or a file object (binary, or text already
+    decoded). ``progress(done, total)`` is called after each row. Raises
+    ``OutletImportError`` when the file as a whole cannot be imported, in which
+    case nothing was changed. With ``dry_run`` every row is validated and
+    onboarded, then everything is rolled back.
+    """
+    importer = OutletImporter(dry_run=dry_run, create_regions=create_regions, user=user)
+    return importer.run(fileobj_or_path, progress=progress)
