@@ -20,7 +20,10 @@ venv: $(STAMP)
 demo: venv
 	$(MANAGE) migrate --noinput
 	$(MANAGE) distmark_demo --port $(PORT)
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@# The task worker runs beside the server and stops with it.
+	$(MANAGE) db_worker --no-startup-delay & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) runserver $(HOST):$(PORT)
 
 test: venv lint migrations-check chromium pytest pytest-postgres docs
 

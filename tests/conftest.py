@@ -11,14 +11,6 @@ from wagtail_distmark.management.commands.distmark_demo import DEMO_PASSWORD
 from wagtail_distmark.outlets.models import Outlet, Region
 
 
-def pytest_configure(config):
-    from django.conf import settings
-
-    # The demo users' passwords are hashed at every test; the default hasher is
-    # deliberately slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def demo(db):
     """HQ, regions north (Lille, Gent) and south (Marseille), and the demo users."""

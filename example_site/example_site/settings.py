@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -86,6 +87,13 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the site read while a command writes, and NORMAL sync is safe
+    # with WAL: a commit no longer waits for the disk twice.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    )
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en"
@@ -109,6 +117,20 @@ WAGTAIL_SITE_NAME = "Distmark example network"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# Background work (Wagtail's search and reference index updates, and later
+# sending) runs in `manage.py db_worker`, which `make demo` starts.
+# DJANGO_TASKS_BACKEND=immediate runs it inline instead (as the tests do).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("DJANGO_TASKS_BACKEND") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
 
 WAGTAIL_DISTMARK = {
     "SITE_PORT": int(os.environ.get("DISTMARK_SITE_PORT", "8000")),

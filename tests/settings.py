@@ -1,0 +1,10 @@
+"""Test settings: the example site's, with what tests need changed."""
+
+from example_site.settings import *  # noqa: F403
+
+# The demo users' passwords are hashed at every test; the default hasher is
+# deliberately slow.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Background tasks run inline, so a test sees their effects at once.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
