@@ -378,3 +378,17 @@ def test_regional_manager_explores_only_their_outlets(login, demo):
     assert "Lille Centre" in body and "Gent Korenmarkt" in body
     # Neither the listing nor its site / owner filters name Marseille.
     assert "Marseille" not in body
+
+
+def test_inspect_shows_site_hours_and_team(login, demo):
+    body = (
+        login("lille-editor")
+        .get(reverse("outlets:inspect", args=[demo.lille.pk]))
+        .content.decode()
+    )
+    assert 'href="http://lille.localhost"' in body
+    assert "Monday 09:30–19:00" in body
+    assert "Managers: Claire Lefebvre" in body
+    assert "Editors: Léa Martin" in body
+    # An editor is offered no edit or delete link.
+    assert reverse("outlets:edit", args=[demo.lille.pk]) not in body

@@ -2,6 +2,8 @@ import swapper
 from django.contrib.auth import get_user_model
 from django.forms import CheckboxSelectMultiple
 from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import MultipleUserFilter
 from wagtail.admin.panels import (
@@ -41,6 +43,44 @@ class OutletIndexView(views.OutletScopedIndexView):
     queryset = Outlet.objects.select_related("region", "site")
 
 
+class OutletInspectView(views.OutletScopedInspectView):
+    """The outlet's profile with its site, opening hours and team."""
+
+    extra_labels = {
+        "site_link": _("Site"),
+        "opening_hours_list": _("Opening hours"),
+        "team": _("Team"),
+    }
+
+    def get_field_label(self, field_name, field):
+        if field_name in self.extra_labels:
+            return self.extra_labels[field_name]
+        return super().get_field_label(field_name, field)
+
+    def get_site_link_display_value(self):
+        url = self.object.site_url
+        return format_html('<a href="{}">{}</a>', url, url) if url else "—"
+
+    def get_opening_hours_list_display_value(self):
+        spans = list(self.object.opening_hours.all())
+        return format_html_join(mark_safe("<br>"), "{}", ((s,) for s in spans)) or "—"
+
+    def get_team_display_value(self):
+        outlet = self.object
+        rows = []
+        for role, group in (
+            (_("Managers"), outlet.managers_group),
+            (_("Editors"), outlet.editors_group),
+        ):
+            names = (
+                [u.get_full_name() or u.get_username() for u in group.user_set.all()]
+                if group
+                else []
+            )
+            rows.append((role, ", ".join(sorted(names)) or "—"))
+        return format_html_join(mark_safe("<br>"), "{}: {}", rows)
+
+
 class OutletScopedModelViewSet(ModelViewSet):
     """A ModelViewSet whose every view is filtered by the outlet rules."""
 
@@ -73,10 +113,12 @@ class OutletViewSet(OutletScopedModelViewSet):
     search_fields = ["name", "slug", "city", "postcode"]
     search_backend_name = None  # plain database search: no index to keep in sync
     ordering = ["name"]
+    inspect_view_class = OutletInspectView
     inspect_view_fields = [
         "name",
         "slug",
         "region",
+        "site_link",
         "address",
         "postcode",
         "city",
@@ -88,6 +130,8 @@ class OutletViewSet(OutletScopedModelViewSet):
         "manager_name",
         "manager_email",
         "manager_signature",
+        "opening_hours_list",
+        "team",
     ]
 
     panels = [
