@@ -44,3 +44,12 @@ def test_time_zone_must_exist():
 
 def test_home_page_knows_its_outlet(demo):
     assert demo.lille.home_page.specific.outlet == demo.lille
+
+
+def test_home_page_speaks_the_outlets_language(client, demo):
+    response = client.get(
+        "/", headers={"host": "gent.localhost", "accept-language": "fr"}
+    )
+    body = response.content.decode()
+    assert 'lang="nl"' in body
+    assert "Openingstijden" in body

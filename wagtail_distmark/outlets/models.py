@@ -4,6 +4,7 @@ import zoneinfo
 import swapper
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -302,3 +303,12 @@ class OutletHomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["outlet"] = self.outlet
         return context
+
+    def serve(self, request, *args, **kwargs):
+        # The page speaks the outlet's language, whatever the visitor's browser.
+        language = self.outlet.locale if self.outlet else None
+        with translation.override(language or translation.get_language()):
+            response = super().serve(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+        return response

@@ -4,6 +4,7 @@ from django.forms import CheckboxSelectMultiple
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import MultipleUserFilter
 from wagtail.admin.panels import (
@@ -176,7 +177,10 @@ class RegionViewSet(ModelViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     delete_view_class = RegionDeleteView
-    list_display = ["label_with_depth", "slug"]
+    list_display = [
+        Column("label_with_depth", label=capfirst(_("region"))),
+        "slug",
+    ]
     search_fields = ["name", "slug"]
     search_backend_name = None
     ordering = ["path"]
