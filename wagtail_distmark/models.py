@@ -3,6 +3,6 @@ from .outlets.models import (  # noqa: F401
     OpeningHours,
     Outlet,
     OutletHomePage,
-    OutletIndexPage,
     Region,
+    RegionPage,
 )

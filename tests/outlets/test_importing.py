@@ -47,9 +47,10 @@ def grown_by(before, outlets, regions=0):
     return {
         "outlets": before["outlets"] + outlets,
         "sites": before["sites"] + outlets,
-        "collections": before["collections"] + outlets,
-        "groups": before["groups"] + 2 * outlets + regions,  # + region managers
-        "pages": before["pages"] + outlets,
+        # A region brings its managers group, page and collection.
+        "collections": before["collections"] + outlets + regions,
+        "groups": before["groups"] + 2 * outlets + regions,
+        "pages": before["pages"] + outlets + regions,
         "regions": before["regions"] + regions,
     }
 
@@ -183,12 +184,18 @@ def test_reimport_with_changed_values_updates_in_place(regions, tmp_path):
     # Same site, new hostname: no duplicate outlet or site.
     assert (lille.site_id, lille.site.hostname) == (site_id, "lille.example.com")
     assert footprint() == before
-    # The benelux managers now act on it, the france-nord ones no longer do.
-    permitted = set(
-        lille.home_page.group_permissions.values_list("group_id", flat=True)
-    )
-    assert regions["benelux"].managers_group_id in permitted
-    assert regions["france-nord"].managers_group_id not in permitted
+    # Its tree moved under benelux: the benelux managers now act on it, the
+    # france-nord ones no longer do.
+    User = get_user_model()
+    benelux_manager = User.objects.create_user("benelux-manager")
+    benelux_manager.groups.add(regions["benelux"].managers_group)
+    nord_manager = User.objects.create_user("nord-manager")
+    nord_manager.groups.add(regions["france-nord"].managers_group)
+    home = lille.home_page
+    assert home.get_parent().pk == regions["benelux"].page_id
+    assert home.permissions_for_user(benelux_manager).can_publish()
+    assert not home.permissions_for_user(nord_manager).can_edit()
+    assert lille.collection.get_parent().pk == regions["benelux"].collection_id
 
 
 def test_update_keeps_what_the_file_leaves_out(demo, tmp_path):

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from wagtail.models import (
     Collection,
@@ -19,7 +20,7 @@ def test_onboarding_creates_site_tree_collection_and_groups(demo):
     assert outlet.site.hostname == "lyon.localhost"
     assert outlet.site.root_page_id == outlet.home_page_id
     assert outlet.home_page.live
-    assert outlet.collection.get_parent().name == "Outlets"
+    assert outlet.collection.get_parent().get_parent().name == "Outlets"
     assert set(
         GroupPagePermission.objects.filter(group=outlet.editors_group).values_list(
             "page_id", "permission__codename"
@@ -30,8 +31,17 @@ def test_onboarding_creates_site_tree_collection_and_groups(demo):
         .values_list("collection_id", flat=True)
         .distinct()
     ) == {outlet.collection_id}
-    # The south region's managers act on it too.
-    assert GroupPagePermission.objects.filter(
+    # It sits in the south region's page and collection, so the south
+    # region's managers act on it, through their one grant there.
+    assert outlet.home_page.get_parent().pk == demo.south.page_id
+    assert outlet.collection.get_parent().pk == demo.south.collection_id
+    south_manager = get_user_model().objects.create_user("south-manager")
+    south_manager.groups.add(demo.south.managers_group)
+    assert outlet.home_page.permissions_for_user(south_manager).can_publish()
+    assert not outlet.home_page.permissions_for_user(
+        demo.users["north-manager"]
+    ).can_edit()
+    assert not GroupPagePermission.objects.filter(
         group=demo.south.managers_group, page=outlet.home_page
     ).exists()
 
@@ -51,3 +61,25 @@ def test_failed_onboarding_leaves_nothing_behind(demo):
         Collection.objects.count(),
         Outlet.objects.count(),
     ) == counts
+
+
+def test_regional_grants_do_not_grow_with_outlets(demo):
+    """A regional manager's reach is one grant on the region's page and
+    collection, so Wagtail's permission checks stay small at 1,000 outlets."""
+    group = demo.north.managers_group
+    before = (
+        GroupPagePermission.objects.filter(group=group).count(),
+        GroupCollectionPermission.objects.filter(group=group).count(),
+    )
+    for i in range(3):
+        onboard_outlet(name=f"Roubaix {i}", slug=f"roubaix-{i}", region=demo.north)
+    after = (
+        GroupPagePermission.objects.filter(group=group).count(),
+        GroupCollectionPermission.objects.filter(group=group).count(),
+    )
+    assert before == after
+    assert set(
+        GroupPagePermission.objects.filter(group=group).values_list(
+            "page_id", flat=True
+        )
+    ) == {demo.north.page_id}

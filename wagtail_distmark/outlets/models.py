@@ -55,6 +55,23 @@ class Region(MP_Node):
         related_name="distmark_managed_region",
         help_text=_("Members manage every outlet in this region and below."),
     )
+    # The region's node in the page and collection trees; outlets below it.
+    page = models.OneToOneField(
+        swapper.get_model_name("wagtailcore", "Page"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="distmark_region",
+    )
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="distmark_region",
+    )
 
     node_order_by = ["name"]
 
@@ -255,18 +272,19 @@ class OpeningHours(Orderable):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
 
-class OutletIndexPage(Page):
-    """The container of every outlet's tree, for HQ's overview.
+class RegionPage(Page):
+    """A region's place in the page tree, mirroring the region tree.
 
-    Keeping outlet homes under one parent lets a regional manager's explorer
-    open here, in a listing scoped to the outlets they manage.
+    Outlet home pages sit under their region's page (the root region's page is
+    titled "Outlets"), so a regional manager needs one grant on this page to
+    reach every outlet below it, and their explorer opens here.
     """
 
     parent_page_types = []
     subpage_types = []
 
     class Meta:
-        verbose_name = _("outlets index page")
+        verbose_name = _("region page")
 
     def serve(self, request, *args, **kwargs):
         from django.http import Http404

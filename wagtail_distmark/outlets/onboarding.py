@@ -31,7 +31,9 @@ from wagtail.models import (
 
 from ..conf import distmark_settings
 from .access import HQ_PERMISSION
-from .models import Outlet, OutletHomePage, OutletIndexPage, Region
+from .models import Outlet, OutletHomePage, Region, RegionPage
+
+Page = swapper.load_model("wagtailcore", "Page")
 
 # Page permissions per local role, on the outlet's home page (and so its subtree).
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
@@ -114,10 +116,8 @@ def get_page_permissions(codenames):
 class Network:
     """The network-wide objects every outlet hangs off."""
 
-    root_region: Region
+    root_region: Region  # its page and collection hold the whole network
     hq_group: Group
-    outlets_collection: Collection
-    outlets_page: OutletIndexPage  # parent of every outlet's home page
 
     @cached_property
     def page_permissions(self):
@@ -138,7 +138,6 @@ class Network:
 
 def ensure_network():
     """Create (once) the root region, the HQ group and the Outlets collection."""
-    Page = swapper.load_model("wagtailcore", "Page")
     tree_root = Page.get_first_root_node()
 
     root_region = Region.get_root_nodes().first()
@@ -162,21 +161,16 @@ def ensure_network():
                 group=hq_group, collection=collection_root, permission=permission
             )
 
-    collection_root = Collection.get_first_root_node()
-    outlets_collection = (
-        collection_root.get_children()
-        .filter(name=distmark_settings.OUTLETS_COLLECTION_NAME)
-        .first()
-    )
-    if outlets_collection is None:
-        outlets_collection = collection_root.add_child(
+    if root_region.page_id is None or root_region.collection_id is None:
+        collection_root = Collection.get_first_root_node()
+        root_region.collection = collection_root.add_child(
             name=distmark_settings.OUTLETS_COLLECTION_NAME
         )
-    outlets_page = OutletIndexPage.objects.first()
-    if outlets_page is None:
-        outlets_page = OutletIndexPage(title=str(_("Outlets")), slug="distmark-outlets")
-        tree_root.add_child(instance=outlets_page)
-    return Network(root_region, hq_group, outlets_collection, outlets_page)
+        root_region.page = tree_root.add_child(
+            instance=RegionPage(title=str(_("Outlets")), slug="distmark-outlets")
+        )
+        root_region.save(update_fields=["page", "collection"])
+    return Network(root_region, hq_group)
 
 
 class CreateRegionAction(CreateAction):
@@ -207,9 +201,30 @@ class CreateRegionAction(CreateAction):
                     % {"group": group_name}
                 }
             )
+        network = ensure_network()
         region.managers_group = Group.objects.create(name=group_name)
-        region.managers_group.permissions.add(*get_permissions([ADMIN_ACCESS]))
-        self.instance = parent.add_child(instance=region)
+        region.managers_group.permissions.add(*network.admin_access)
+        region.page = parent.page.add_child(
+            instance=RegionPage(title=region.name, slug=f"region-{region.slug}")
+        )
+        region.collection = parent.collection.add_child(name=region.name)
+        self.instance = region = parent.add_child(instance=region)
+        # One grant on the region's page and collection reaches every outlet
+        # below it, however many there are.
+        _sync_grants(
+            GroupPagePermission,
+            "page_id",
+            region.page_id,
+            _grant_pairs(region.managers_group_id, network, MANAGER_ROLE),
+        )
+        _sync_grants(
+            GroupCollectionPermission,
+            "collection_id",
+            region.collection_id,
+            _grant_pairs(
+                region.managers_group_id, network, MANAGER_ROLE, collections=True
+            ),
+        )
 
     def execute(self, skip_permission_checks=False):
         with transaction.atomic():
@@ -229,13 +244,35 @@ class DeleteRegionAction(DeleteAction):
                 _("%(region)s still has outlets; move them to another region first.")
                 % {"region": region.name}
             )
+        if region.collection_id:
+            from wagtail.documents import get_document_model
+            from wagtail.images import get_image_model
+
+            collections = region.collection.get_descendants(inclusive=True)
+            if (
+                get_image_model().objects.filter(collection__in=collections).exists()
+                or get_document_model()
+                .objects.filter(collection__in=collections)
+                .exists()
+            ):
+                raise ValidationError(
+                    _("%(region)s's collection still holds media; move it first.")
+                    % {"region": region.name}
+                )
 
     def _delete(self):
         with transaction.atomic():
-            group = self.instance.managers_group
+            # Sub-regions go with it (it is a tree): so do their nodes.
+            regions = list(Region.objects.filter(path__startswith=self.instance.path))
             result = super()._delete()
-            if group is not None:
-                group.delete()
+            for region in regions:
+                if region.managers_group_id:
+                    Group.objects.filter(pk=region.managers_group_id).delete()
+            top = regions[0] if regions else None
+            if top is not None and top.page_id:
+                Page.objects.filter(pk=top.page_id).first().delete()
+            if top is not None and top.collection_id:
+                Collection.objects.get(pk=top.collection_id).delete()
         return result
 
 
@@ -245,44 +282,35 @@ def create_region(*, name, slug, parent=None, user=None):
     return CreateRegionAction(region, user=user, parent=parent).execute()
 
 
-def _region_manager_group_ids(outlet):
-    """Managers groups of the outlet's region and every region above it."""
-    path, steplen = outlet.region.path, Region.steplen
-    prefixes = [path[:end] for end in range(steplen, len(path) + 1, steplen)]
-    return list(
-        Region.objects.filter(path__in=prefixes, managers_group__isnull=False)
-        .order_by("depth")
-        .values_list("managers_group_id", flat=True)
-    )
+EDITOR_ROLE = (EDITOR_PAGE_PERMISSIONS, EDITOR_COLLECTION_PERMISSIONS)
+MANAGER_ROLE = (MANAGER_PAGE_PERMISSIONS, MANAGER_COLLECTION_PERMISSIONS)
+
+
+def _grant_pairs(group_id, network, role, collections=False):
+    """(group id, permission id) pairs a role grants on a page or collection."""
+    page_codenames, collection_names = role
+    if collections:
+        perms = network.collection_permissions
+        return {(group_id, perms[name].pk) for name in collection_names}
+    perms = network.page_permissions
+    return {(group_id, perms[codename].pk) for codename in page_codenames}
 
 
 def sync_outlet_permissions(outlet, network=None):
-    """Make the outlet's page and collection permissions exactly what its
-    groups and regions call for, removing grants for regions it left."""
+    """Give the outlet's own groups their permissions on its home page and
+    collection, and nothing else there. Regional managers need no grant here:
+    theirs sit on the region's page and collection above."""
     network = network or ensure_network()
-    page_perms = network.page_permissions
-    collection_perms = network.collection_permissions
     wanted_pages, wanted_collections = set(), set()
-    grants = [
-        (
-            outlet.editors_group_id,
-            EDITOR_PAGE_PERMISSIONS,
-            EDITOR_COLLECTION_PERMISSIONS,
-        )
-    ]
-    manager_group_ids = [outlet.managers_group_id, *_region_manager_group_ids(outlet)]
-    grants += [
-        (group_id, MANAGER_PAGE_PERMISSIONS, MANAGER_COLLECTION_PERMISSIONS)
-        for group_id in manager_group_ids
-    ]
-    for group_id, page_codenames, collection_names in grants:
-        if group_id is None:
-            continue
-        wanted_pages |= {(group_id, page_perms[c].pk) for c in page_codenames}
-        wanted_collections |= {
-            (group_id, collection_perms[n].pk) for n in collection_names
-        }
-
+    for group_id, role in (
+        (outlet.editors_group_id, EDITOR_ROLE),
+        (outlet.managers_group_id, MANAGER_ROLE),
+    ):
+        if group_id is not None:
+            wanted_pages |= _grant_pairs(group_id, network, role)
+            wanted_collections |= _grant_pairs(
+                group_id, network, role, collections=True
+            )
     if outlet.home_page_id:
         _sync_grants(GroupPagePermission, "page_id", outlet.home_page_id, wanted_pages)
     if outlet.collection_id:
@@ -381,7 +409,8 @@ class OnboardOutletAction(CreateAction):
         # Created live, without a revision: there is no draft to review yet, and
         # a revision and publish would double the cost of onboarding.
         home = OutletHomePage(title=outlet.name, slug=outlet.slug, owner=self.user)
-        network.outlets_page.add_child(instance=home)
+        region = outlet.region
+        region.page.add_child(instance=home)
         outlet.home_page = home
         outlet.site = Site.objects.create(
             hostname=self.hostname,
@@ -389,7 +418,7 @@ class OnboardOutletAction(CreateAction):
             root_page=home,
             site_name=outlet.name,
         )
-        outlet.collection = network.outlets_collection.add_child(name=outlet.name)
+        outlet.collection = region.collection.add_child(name=outlet.name)
         editors_name, managers_name = group_names_for(outlet.slug, outlet.name)
         admin_access = network.admin_access
         outlet.editors_group = Group.objects.create(name=editors_name)
@@ -435,7 +464,17 @@ class UpdateOutletAction(EditAction):
         )
         super()._save_instance()
         if region_changed:
-            sync_outlet_permissions(self.instance)
+            # Its page tree and collection follow it into the new region, and
+            # with them the new regional managers' reach.
+            region = self.instance.region
+            if self.instance.home_page_id and region.page_id:
+                Page.objects.get(pk=self.instance.home_page_id).move(
+                    region.page, pos="last-child"
+                )
+            if self.instance.collection_id and region.collection_id:
+                Collection.objects.get(pk=self.instance.collection_id).move(
+                    region.collection, pos="sorted-child"
+                )
 
     def execute(self, skip_permission_checks=False):
         with transaction.atomic():

@@ -30,7 +30,7 @@ from wagtail.permissions import page_permission_policy
 from . import views
 from .access import HQ_PERMISSION, user_is_hq
 from .forms import OutletForm, RegionForm
-from .models import Outlet, OutletHomePage, OutletIndexPage, Region
+from .models import Outlet, OutletHomePage, Region, RegionPage
 
 Page = swapper.load_model("wagtailcore", "Page")
 
@@ -249,9 +249,9 @@ class OutletHomePageViewSet(PageViewSet):
 
     @cached_property
     def parent_models(self):
-        # Exploring the outlets index or an outlet's home lists its children,
+        # Exploring a region's page or an outlet's home lists its children,
         # whatever their type, with these scoped filters.
-        return [OutletIndexPage, OutletHomePage]
+        return [RegionPage, OutletHomePage]
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(model=Page, **kwargs)
