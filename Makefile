@@ -20,8 +20,9 @@ venv: $(STAMP)
 demo: venv
 	$(MANAGE) migrate --noinput
 	$(MANAGE) distmark_demo --port $(PORT)
-	@# The task worker runs beside the server and stops with it.
-	$(MANAGE) db_worker --no-startup-delay & worker=$$!; \
+	@# The task worker runs beside the server, logs to a file, and stops with it.
+	@echo "Background task worker log: example_site/worker.log"
+	$(MANAGE) db_worker --no-startup-delay > example_site/worker.log 2>&1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(MANAGE) runserver $(HOST):$(PORT)
 
