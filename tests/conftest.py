@@ -11,12 +11,12 @@ from wagtail_distmark.management.commands.distmark_demo import DEMO_PASSWORD
 from wagtail_distmark.outlets.models import Outlet, Region
 
 
-@pytest.fixture
-def demo(db):
-    """HQ, regions north (Lille, Gent) and south (Marseille), and the demo users."""
+def build_demo(**extra):
+    """Run the demo command; return its outlets, regions and users by name."""
     call_command("distmark_demo", port=80, stdout=StringIO())
     User = get_user_model()
     return SimpleNamespace(
+        **extra,
         lille=Outlet.objects.get(slug="lille"),
         marseille=Outlet.objects.get(slug="marseille"),
         gent=Outlet.objects.get(slug="gent"),
@@ -25,6 +25,12 @@ def demo(db):
         users={u.username: u for u in User.objects.all()},
         password=DEMO_PASSWORD,
     )
+
+
+@pytest.fixture
+def demo(db):
+    """HQ, regions north (Lille, Gent) and south (Marseille), and the demo users."""
+    return build_demo()
 
 
 @pytest.fixture

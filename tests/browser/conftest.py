@@ -2,16 +2,11 @@
 
 import os
 import shutil
-from io import StringIO
-from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import connections
 
-from wagtail_distmark.management.commands.distmark_demo import DEMO_PASSWORD
-from wagtail_distmark.outlets.models import Outlet, Region
+from tests.conftest import build_demo
 
 # Playwright's sync API keeps an event loop running in this thread, which trips
 # Django's async-safety check on every ORM call made by the tests themselves.
@@ -84,18 +79,7 @@ def live_demo(transactional_db, django_db_serialized_rollback, live_server):
     Serialized rollback restores what migrations created (Wagtail's root page,
     locale, collections) after each flush, for the transactional tests after.
     """
-    call_command("distmark_demo", port=80, stdout=StringIO())
-    User = get_user_model()
-    return SimpleNamespace(
-        url=live_server.url,
-        lille=Outlet.objects.get(slug="lille"),
-        marseille=Outlet.objects.get(slug="marseille"),
-        gent=Outlet.objects.get(slug="gent"),
-        north=Region.objects.get(slug="north"),
-        south=Region.objects.get(slug="south"),
-        users={u.username: u for u in User.objects.all()},
-        password=DEMO_PASSWORD,
-    )
+    return build_demo(url=live_server.url)
 
 
 @pytest.fixture
