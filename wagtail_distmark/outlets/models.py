@@ -15,7 +15,7 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Orderable, Page
 
 from ..conf import distmark_settings
-from .access import get_network_roles, outlet_access_q, user_is_hq
+from .access import outlet_access_q, user_is_hq
 from .roles import OUTLET_ACTION_ROLES
 
 swapper.set_app_prefix("wagtailcore", "wagtail")
@@ -222,19 +222,6 @@ class Outlet(ClusterableModel):
     @property
     def site_url(self):
         return self.site.root_url if self.site_id else ""
-
-    def user_roles(self, user):
-        """The roles ``user`` holds on this outlet (for display)."""
-        roles = get_network_roles(user)
-        return [
-            role
-            for role, ids in (
-                ("editor", roles.editor_of),
-                ("manager", roles.manager_of),
-                ("region_manager", roles.region_manager_of),
-            )
-            if self.pk in ids
-        ]
 
 
 WEEKDAYS = [
