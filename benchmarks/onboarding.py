@@ -113,6 +113,14 @@ def parse_args(argv=None):
         "temporary SQLite file)",
     )
     parser.add_argument(
+        "--name-order",
+        choices=["interleaved", "ascending"],
+        default="interleaved",
+        help="interleaved: a new outlet's name sorts anywhere among its "
+        "region's outlets, as when outlets are added one by one over time; "
+        "ascending: each new name sorts last, as in a CSV import sorted by name",
+    )
+    parser.add_argument(
         "--no-shared-network",
         action="store_true",
         help="let onboard_outlet() look the network up for every outlet instead "
@@ -352,10 +360,16 @@ class Bench:
         return f"outlet-{i:05d}"
 
     def outlet_fields(self, i):
-        city, postcode, country = CITIES[i % len(CITIES)]
+        # Every region gets every city in turn (a city is 1/8 of any region).
+        cycle = len(REGION_CYCLE)
+        city, postcode, country = CITIES[(i + i // cycle) % len(CITIES)]
         slug = self.outlet_slug(i)
+        if self.args.name_order == "ascending":
+            name = f"{i:05d} {city}"  # each new outlet sorts after the others
+        else:
+            name = f"{city} {i:05d}"  # lands anywhere among its region's outlets
         return {
-            "name": f"{city} {i:05d}",
+            "name": name,
             "slug": slug,
             "region": self.regions[REGION_CYCLE[i % len(REGION_CYCLE)]],
             "hostname": f"{slug}.bench.localhost",
@@ -544,6 +558,14 @@ def database_info():
     return f"PostgreSQL {version} (throwaway database)"
 
 
+def tasks_backend():
+    """Where Wagtail's search and reference index updates run."""
+    from django.conf import settings
+
+    backend = getattr(settings, "TASKS", {}).get("default", {}).get("BACKEND", "")
+    return f"`{backend.rsplit('.', 1)[-1]}`" if backend else "none configured"
+
+
 def print_report(bench, db_label, wall_seconds):
     import django
     import wagtail
@@ -567,7 +589,7 @@ def print_report(bench, db_label, wall_seconds):
         f"- Python {platform.python_version()}, Django {django.get_version()}, "
         f"Wagtail {wagtail.__version__}, revision {bench.revision}"
     )
-    print(f"- Database: {db_label}; DEBUG = False")
+    print(f"- Database: {db_label}; DEBUG = False; tasks backend: {tasks_backend()}")
     load = " / ".join(f"{x:.2f}" for x in bench.loadavg)
     print(
         f"- Whole run: {wall_seconds:.0f} s; load average (1 min) at start / end: {load}"
@@ -579,10 +601,15 @@ def print_report(bench, db_label, wall_seconds):
         if bench.shared_network
         else "without `network=` (looked up per outlet)"
     )
+    order = (
+        "each new name sorting after the others"
+        if args.name_order == "ascending"
+        else "names in no particular order within a region"
+    )
     print(
         "`onboard_outlet()` called once per outlet, each in its own transaction, "
-        f"{shared}, in {len(REGION_SPECS)} regions (one a sub-region); queries "
-        "counted with `CaptureQueriesContext` around each call.\n"
+        f"{shared}, in {len(REGION_SPECS)} regions (one a sub-region), {order}; "
+        "queries counted with `CaptureQueriesContext` around each call.\n"
     )
     queries = onb["queries"]
     print(
