@@ -83,3 +83,44 @@ def test_regional_grants_do_not_grow_with_outlets(demo):
             "page_id", flat=True
         )
     ) == {demo.north.page_id}
+
+
+def test_onboarding_cost_does_not_grow_with_the_region(demo):
+    """Each outlet collection goes last under its region's collection, so
+    onboarding never rewrites the collections already there (Wagtail's sorted
+    insert would rewrite every sibling whose name sorts after the new one)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wagtail_distmark.outlets.onboarding import ensure_network
+
+    network = ensure_network()
+    for i in range(6):
+        onboard_outlet(
+            name=f"Zz {i}", slug=f"zz-{i}", region=demo.north, network=network
+        )
+    paths = dict(
+        Collection.objects.filter(name__startswith="Zz ")
+        .exclude(name="Zz 9")
+        .values_list("name", "path")
+    )
+    with CaptureQueriesContext(connection) as sorting_last:
+        onboard_outlet(name="Zz 9", slug="zz-9", region=demo.north, network=network)
+    with CaptureQueriesContext(connection) as sorting_first:
+        onboard_outlet(name="Aa", slug="aa", region=demo.north, network=network)
+
+    # A name sorting before every sibling costs what one sorting last does,
+    # and leaves the other collections where they were.
+    assert len(sorting_first) == len(sorting_last)
+    assert (
+        dict(
+            Collection.objects.filter(name__startswith="Zz ")
+            .exclude(name="Zz 9")
+            .values_list("name", "path")
+        )
+        == paths
+    )
+    region_collection = Collection.objects.get(pk=demo.north.collection_id)
+    assert region_collection.get_last_child().name == "Aa"
+    assert region_collection.numchild == region_collection.get_children().count()
+    assert Collection.find_problems() == ([], [], [], [], [])

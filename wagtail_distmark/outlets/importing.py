@@ -327,10 +327,9 @@ class OutletImporter:
                 self.report.rejected.append(RejectedRow(line, errors, values))
             else:
                 valid.append((line, values))
-        # Saved in name order: Wagtail keeps collections sorted by name and
-        # treebeard makes room for an out-of-order one by rewriting every later
-        # sibling, one query each. In name order each new outlet's collection
-        # goes last, which keeps a large import linear instead of quadratic.
+        # Saved in name order: onboarding appends each outlet's collection to
+        # its region's (decision record 17), so an import in name order leaves
+        # the collection tree listed alphabetically, as Wagtail would sort it.
         valid.sort(key=lambda item: item[1]["name"].strip())
         done = total - len(valid)
         for line, values in valid:

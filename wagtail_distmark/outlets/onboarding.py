@@ -17,6 +17,7 @@ import swapper
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.actions.create import CreateAction
@@ -341,6 +342,28 @@ def _sync_grants(model, target_field, target_id, wanted):
     )
 
 
+def append_child_collection(parent, name):
+    """Add a collection as ``parent``'s last child, in a constant number of queries.
+
+    Wagtail keeps sibling collections sorted by name, and django-treebeard
+    makes room for a new one by rewriting every later sibling, one UPDATE
+    each: with hundreds of outlets per region, onboarding slowed down as the
+    region filled up. Outlet collections are therefore listed in the order
+    they were created (decision record 17); our own outlet listings sort by
+    name. Later sorted inserts by Wagtail still work on the unsorted siblings.
+    """
+    # Lock the parent so two concurrent onboardings cannot take the same path.
+    parent = Collection.objects.select_for_update().get(pk=parent.pk)
+    last = parent.get_last_child()
+    depth = parent.depth + 1
+    if last is not None:
+        path = last._inc_path()
+    else:
+        path = Collection._get_path(parent.path, depth, 1)
+    Collection.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
+    return Collection.objects.create(path=path, depth=depth, numchild=0, name=name)
+
+
 def group_names_for(slug, name=""):
     return (
         distmark_settings.OUTLET_EDITORS_GROUP_NAME.format(name=name, slug=slug),
@@ -418,7 +441,7 @@ class OnboardOutletAction(CreateAction):
             root_page=home,
             site_name=outlet.name,
         )
-        outlet.collection = region.collection.add_child(name=outlet.name)
+        outlet.collection = append_child_collection(region.collection, outlet.name)
         editors_name, managers_name = group_names_for(outlet.slug, outlet.name)
         admin_access = network.admin_access
         outlet.editors_group = Group.objects.create(name=editors_name)
