@@ -27,6 +27,9 @@ DEFAULTS = {
     # Languages an outlet may communicate in.
     "LOCALES": [("fr", "Français"), ("nl", "Nederlands"), ("en", "English")],
     "DEFAULT_TIMEZONE": "Europe/Paris",
+    # Domains that links typed in blocks may point to (subdomains included);
+    # empty: any domain. Mail, phone and site-relative links are not affected.
+    "ALLOWED_LINK_DOMAINS": (),
 }
 
 
