@@ -1,4 +1,10 @@
 # Django discovers models here; each capability keeps its own in its subpackage.
+from .inheritance.models import (  # noqa: F401, E402
+    LocalPage,
+    TemplateDeployment,
+    TemplateLibraryPage,
+    TemplatePage,
+)
 from .outlets.models import (  # noqa: F401
     OpeningHours,
     Outlet,

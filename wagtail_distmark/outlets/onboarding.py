@@ -171,6 +171,10 @@ def ensure_network():
             instance=RegionPage(title=str(_("Outlets")), slug="distmark-outlets")
         )
         root_region.save(update_fields=["page", "collection"])
+
+    from ..inheritance.services import ensure_template_library
+
+    ensure_template_library()
     return Network(root_region, hq_group)
 
 

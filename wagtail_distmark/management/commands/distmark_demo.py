@@ -139,6 +139,15 @@ class Command(BaseCommand):
                 self.stdout.write(f"Created user {username}")
             user.groups.add(self._group_for(kind, slug, network))
 
+        from wagtail_distmark.inheritance.demo import ensure_spring_promotion
+
+        template, pages = ensure_spring_promotion(
+            user=User.objects.get(username="hq"),
+            outlets=Outlet.objects.filter(slug__in=[o["slug"] for o in OUTLETS]),
+        )
+        for page in pages:
+            self.stdout.write(f"Deployed “{template.title}” to {page.outlet}")
+
         self._print_summary(port)
 
     def _group_for(self, kind, slug, network):

@@ -1,0 +1,211 @@
+"""Admin screens: the template library (everyone), its reports (HQ), the outlet page editor."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from wagtail.admin.views.pages.edit import EditView
+
+from ..outlets.access import user_is_hq
+from ..outlets.models import Outlet
+from ..rules import has_any_outlet_role
+from .merge import merge_template
+from .models import LocalPage, TemplatePage
+from .services import create_local_page, existing_local_page
+
+PER_PAGE = 25
+MAX_LINKS = 5  # links to a template's pages shown per row
+
+
+def can_browse_library(user):
+    return user_is_hq(user) or has_any_outlet_role(user)
+
+
+def outlets_for_new_pages(user):
+    """The user's outlets (page permissions are checked when creating)."""
+    return (
+        Outlet.objects.for_user(user, "view")
+        .select_related("home_page")
+        .order_by("name")
+    )
+
+
+class LibraryAccessMixin:
+    hq_only = False
+
+    def dispatch(self, request, *args, **kwargs):
+        allowed = (
+            user_is_hq(request.user)
+            if self.hq_only
+            else can_browse_library(request.user)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class TemplateLibraryView(LibraryAccessMixin, View):
+    """Every published HQ template, read-only, with "use for my outlet"."""
+
+    template_name = "wagtail_distmark/inheritance/template_library.html"
+
+    def get(self, request):
+        query = (request.GET.get("q") or "").strip()
+        templates = (
+            TemplatePage.objects.live()
+            .annotate(outlet_page_count=Count("local_pages"))
+            .order_by("title")
+        )
+        if query:
+            templates = templates.filter(
+                Q(title__icontains=query) | Q(description__icontains=query)
+            )
+        page = Paginator(templates, PER_PAGE).get_page(request.GET.get("p"))
+        outlets = list(outlets_for_new_pages(request.user))
+        own_pages = {
+            (local.hq_template_id, local.outlet_id): local
+            for local in LocalPage.objects.filter(
+                hq_template__in=[t.pk for t in page.object_list],
+                outlet__in=outlets,
+            ).only("pk", "hq_template_id", "outlet_id", "title")
+        }
+        rows = []
+        for template in page.object_list:
+            existing = [
+                own_pages[(template.pk, outlet.pk)]
+                for outlet in outlets
+                if (template.pk, outlet.pk) in own_pages
+            ]
+            rows.append(
+                {
+                    "template": template,
+                    "existing": existing[:MAX_LINKS],
+                    "more_existing": max(0, len(existing) - MAX_LINKS),
+                    "without_page": [
+                        outlet
+                        for outlet in outlets
+                        if (template.pk, outlet.pk) not in own_pages
+                    ],
+                }
+            )
+        return TemplateResponse(
+            request,
+            self.template_name,
+            {
+                "page_obj": page,
+                "rows": rows,
+                "query": query,
+                "outlets": outlets,
+                "is_hq": user_is_hq(request.user),
+                "deploy_enabled": False,
+                "header_icon": "doc-full-inverse",
+            },
+        )
+
+
+class TemplatePreviewView(LibraryAccessMixin, View):
+    """HQ's live template, as HQ wrote it, for anyone who may use it."""
+
+    def get(self, request, pk):
+        template = get_object_or_404(TemplatePage.objects.live(), pk=pk)
+        return template.serve_preview(request, template.default_preview_mode)
+
+
+class UseTemplateView(LibraryAccessMixin, View):
+    """Create the outlet's page from a template (or open the existing one)."""
+
+    def post(self, request, pk):
+        template = get_object_or_404(TemplatePage.objects.live(), pk=pk)
+        # The outlet must be one of the user's: a crafted id gets a 404.
+        outlet = get_object_or_404(
+            outlets_for_new_pages(request.user), pk=request.POST.get("outlet")
+        )
+        page = existing_local_page(template, outlet)
+        if page is None:
+            try:
+                page = create_local_page(template, outlet, user=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("distmark_templates:index")
+            messages.success(
+                request,
+                _("“%(title)s” created for %(outlet)s: fill in what HQ left open.")
+                % {"title": page.title, "outlet": outlet.name},
+            )
+        return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+class DriftReportView(LibraryAccessMixin, View):
+    """For HQ: every outlet page built on a template, and what needs review."""
+
+    hq_only = True
+    template_name = "wagtail_distmark/inheritance/drift_report.html"
+
+    def get(self, request, pk):
+        template = get_object_or_404(TemplatePage, pk=pk)
+        pages = (
+            LocalPage.objects.filter(hq_template=template)
+            .select_related("outlet")
+            .only(
+                "pk", "title", "live", "has_unpublished_changes", "overrides", "outlet"
+            )
+            .order_by("outlet__name")
+        )
+        only_stale = request.GET.get("stale") == "1"
+        rows = []
+        for page in pages:
+            # One template object for all: no query per page.
+            merge = merge_template(template, page.overrides)
+            if only_stale and not merge.stale:
+                continue
+            rows.append(
+                {
+                    "page": page,
+                    "outlet": page.outlet,
+                    "customised": sum(1 for m in merge.blocks if m.overridden_fields),
+                    "stale": merge.stale,
+                    "missing_required": merge.missing_required,
+                }
+            )
+        paginated = Paginator(rows, 50).get_page(request.GET.get("p"))
+        return TemplateResponse(
+            request,
+            self.template_name,
+            {
+                "template": template,
+                "page_obj": paginated,
+                "only_stale": only_stale,
+                "stale_total": sum(1 for row in rows if row["stale"]),
+                "header_icon": "warning",
+            },
+        )
+
+
+class LocalPageEditView(EditView):
+    """Wagtail's page editor, telling the outlet what HQ changed under it."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        page = self.page
+        if page.hq_template_id is None:
+            messages.warning(
+                request,
+                _(
+                    "HQ deleted the template this page was built on. Choose another "
+                    "template to re-link it; your values are kept meanwhile."
+                ),
+            )
+        elif page.merge.stale:
+            messages.warning(
+                request,
+                _(
+                    "HQ changed %(count)d block(s) you had customised: they are "
+                    "marked below. Your page shows HQ's version until you review them."
+                )
+                % {"count": len(page.merge.stale)},
+            )
+        return response

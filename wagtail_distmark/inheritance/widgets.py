@@ -1,0 +1,278 @@
+"""The outlet editor's view of a template: locked blocks as previews, open ones as widgets.
+
+One form field (``overrides``) renders every template block in place, in
+HQ's order. Locked blocks are read-only previews; each open field is the
+normal Wagtail block widget (``BlockWidget``) prefilled with the current
+value, with whether it is HQ's value or the outlet's, and a "revert to HQ's
+value" checkbox. Outlets cannot add, remove or reorder HQ's blocks: there is
+no control for it, and the form field refuses any value it did not render.
+"""
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.forms.utils import ErrorList
+from django.utils.functional import cached_property
+from wagtail.blocks import BlockWidget, StreamBlock
+
+from .merge import FROM_OUTLET, HIDDEN, STALE
+
+
+@dataclass
+class OpenField:
+    """One field of a template block that HQ opened to outlets."""
+
+    name: str
+    block: (
+        object  # the child block definition (the zone's stream narrowed to HQ's list)
+    )
+    label: str
+    overridden: bool
+
+    @cached_property
+    def widget(self):
+        return BlockWidget(self.block)
+
+
+@dataclass
+class Slot:
+    """One template block in the outlet editor."""
+
+    merged: object
+    fields: list = field(default_factory=list)
+
+    @property
+    def id(self):
+        return self.merged.id
+
+
+def build_slots(merge):
+    slots = []
+    for merged in merge.blocks:
+        slot = Slot(merged)
+        for name in merged.open_fields:
+            child = merged.block.child_blocks[name]
+            if name == "blocks" and hasattr(merged.block, "local_stream_block"):
+                child = merged.block.local_stream_block(merged.hq_raw)
+            slot.fields.append(
+                OpenField(
+                    name=name,
+                    block=child,
+                    label=child.label or name,
+                    overridden=(
+                        merged.state == FROM_OUTLET and name in merged.overridden_fields
+                    ),
+                )
+            )
+        slots.append(slot)
+    return slots
+
+
+class SubmittedOverrides:
+    """What the outlet editor posted, before validation."""
+
+    def __init__(self):
+        self.values = {}  # (block id, field) -> value from the block widget
+        self.omitted = set()  # (block id, field) absent from the POST
+        self.reverted = set()  # (block id, field) reverted to HQ's value
+        self.hidden = set()  # block ids the outlet hides
+        self.discarded = set()  # block ids of stale overrides the outlet drops
+        self.refused_keys = []  # posted names the editor never rendered
+
+
+def _unknown_stream_types(block, data, prefix):
+    """Posted names of stream children whose type HQ did not offer here.
+
+    Wagtail's StreamBlock skips such children silently; we refuse them.
+    """
+    if not isinstance(block, StreamBlock):
+        return []
+    try:
+        count = int(data.get(f"{prefix}-count") or 0)
+    except ValueError:
+        return [f"{prefix}-count"]
+    return [
+        f"{prefix}-{index}-type"
+        for index in range(min(count, 1000))
+        if not data.get(f"{prefix}-{index}-deleted")
+        and data.get(f"{prefix}-{index}-type") not in block.child_blocks
+    ]
+
+
+class OverridesWidget(forms.Widget):
+    template_name = "wagtail_distmark/inheritance/widgets/overrides.html"
+
+    def __init__(self, merge=None, outlet=None, page=None, attrs=None):
+        super().__init__(attrs=attrs)
+        self.merge = merge
+        self.outlet = outlet
+        self.page = page
+
+    @cached_property
+    def slots(self):
+        return build_slots(self.merge) if self.merge is not None else []
+
+    # Posted names, one namespace per kind so no block's own sub-fields collide.
+    @staticmethod
+    def value_name(name, block_id, field_name):
+        return f"{name}-v-{block_id}-{field_name}"
+
+    @staticmethod
+    def revert_name(name, block_id, field_name):
+        return f"{name}-revert-{block_id}-{field_name}"
+
+    @staticmethod
+    def hide_name(name, block_id):
+        return f"{name}-hide-{block_id}"
+
+    @staticmethod
+    def discard_name(name, block_id):
+        return f"{name}-discard-{block_id}"
+
+    def _flag_names(self, name):
+        names = set()
+        for slot in self.slots:
+            if slot.merged.is_hidable:
+                names.add(self.hide_name(name, slot.id))
+            for open_field in slot.fields:
+                names.add(self.revert_name(name, slot.id, open_field.name))
+        for stale in self.merge.stale if self.merge else ():
+            names.add(self.discard_name(name, stale.id))
+        return names
+
+    def value_from_datadict(self, data, files, name):
+        submitted = SubmittedOverrides()
+        value_prefixes = []
+        for slot in self.slots:
+            for open_field in slot.fields:
+                key = (slot.id, open_field.name)
+                prefix = self.value_name(name, *key)
+                value_prefixes.append(prefix)
+                submitted.refused_keys.extend(
+                    _unknown_stream_types(open_field.block, data, prefix)
+                )
+                if open_field.block.value_omitted_from_data(data, files, prefix):
+                    submitted.omitted.add(key)
+                else:
+                    submitted.values[key] = open_field.block.value_from_datadict(
+                        data, files, prefix
+                    )
+                if data.get(self.revert_name(name, *key)):
+                    submitted.reverted.add(key)
+            if data.get(self.hide_name(name, slot.id)):
+                submitted.hidden.add(slot.id)
+        for stale in self.merge.stale if self.merge else ():
+            if data.get(self.discard_name(name, stale.id)):
+                submitted.discarded.add(stale.id)
+
+        flags = self._flag_names(name)
+        for key in data:
+            if key != name and not key.startswith(f"{name}-"):
+                continue
+            if key in flags:
+                continue
+            if any(key == p or key.startswith(f"{p}-") for p in value_prefixes):
+                continue
+            submitted.refused_keys.append(key)
+        return submitted
+
+    def value_omitted_from_data(self, data, files, name):
+        # Never omitted: an empty editor still means "keep HQ's values".
+        return False
+
+    def _initial_value(self, slot, open_field, stored):
+        override = stored.get(slot.id) if isinstance(stored, dict) else None
+        if (
+            slot.merged.state not in (STALE,)
+            and isinstance(override, dict)
+            and open_field.name in (override.get("values") or {})
+        ):
+            raw = override["values"][open_field.name]
+        else:
+            raw = slot.merged.hq_raw.get(open_field.name)
+        return open_field.block.to_python(raw)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        errors = getattr(self, "_errors", None) or {}
+        submitted = value if isinstance(value, SubmittedOverrides) else None
+        stored = value if isinstance(value, dict) else {}
+        render_context = {"outlet": self.outlet, "page": self.page}
+        slots = []
+        for slot in self.slots:
+            merged = slot.merged
+            preview = merged.block.render(
+                merged.block.to_python(merged.raw), context=render_context
+            )
+            fields = []
+            for open_field in slot.fields:
+                key = (slot.id, open_field.name)
+                if submitted is not None and key in submitted.values:
+                    field_value = submitted.values[key]
+                else:
+                    field_value = self._initial_value(slot, open_field, stored)
+                field_error = errors.get(key)
+                fields.append(
+                    {
+                        "field": open_field,
+                        "html": open_field.widget.render_with_errors(
+                            self.value_name(name, *key),
+                            field_value,
+                            errors=ErrorList([field_error]) if field_error else None,
+                        ),
+                        "revert_name": self.revert_name(name, *key),
+                        "reverted": submitted is not None and key in submitted.reverted,
+                        "error": field_error,
+                    }
+                )
+            slots.append(
+                {
+                    "slot": slot,
+                    "merged": merged,
+                    "preview": preview,
+                    "fields": fields,
+                    "hide_name": self.hide_name(name, slot.id),
+                    "hidden": (
+                        slot.id in submitted.hidden
+                        if submitted is not None
+                        else merged.state == HIDDEN
+                    ),
+                    "is_stale": merged.state == STALE,
+                    "discard_name": self.discard_name(name, slot.id),
+                    "errors": errors.get((slot.id, None)),
+                }
+            )
+        context["widget"].update(
+            {
+                "slots": slots,
+                "removed": [
+                    {
+                        "stale": stale,
+                        "discard_name": self.discard_name(name, stale.id),
+                    }
+                    for stale in (self.merge.stale if self.merge else ())
+                    if stale.block is None
+                ],
+                "has_template": self.merge is not None,
+                "messages": getattr(self, "_messages", None) or [],
+            }
+        )
+        return context
+
+    def render_with_errors(self, name, value, attrs=None, errors=None, renderer=None):
+        self._errors, self._messages = {}, []
+        for error in errors.as_data() if errors else ():
+            self._errors.update(getattr(error, "slot_errors", {}))
+            self._messages.extend(error.messages)
+        try:
+            return self.render(name, value, attrs=attrs, renderer=renderer)
+        finally:
+            self._errors = self._messages = None
+
+    @property
+    def media(self):
+        media = forms.Media()
+        for slot in self.slots:
+            for open_field in slot.fields:
+                media += open_field.widget.media
+        return media
