@@ -9,6 +9,8 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page
 
+from wagtail_distmark.inheritance.demo import SPRING_SLUG
+from wagtail_distmark.inheritance.models import LocalPage, TemplatePage
 from wagtail_distmark.outlets.models import Outlet, Region
 
 DENIED = (403, 404)
@@ -23,9 +25,13 @@ def _distmark_viewsets():
     return viewsets
 
 
+# Admin URL namespaces the app registers outside viewsets.
+APP_NAMESPACES = {"distmark_templates"}
+
+
 def _app_admin_urls():
     """(namespace, url name, takes pk) for every admin URL this app registers."""
-    namespaces = {vs.url_namespace: vs.model for vs in _distmark_viewsets()}
+    namespaces = {vs.url_namespace for vs in _distmark_viewsets()} | APP_NAMESPACES
     found = []
     for pattern in get_resolver().url_patterns:
         for sub in getattr(pattern, "url_patterns", []):
@@ -60,6 +66,9 @@ def assert_no_access(response, *secrets, client=None):
 
 
 def _target_for(namespace, demo):
+    if namespace == "distmark_templates":
+        # Templates are shared by the network; the outlet at stake is posted.
+        return TemplatePage.objects.get(slug=SPRING_SLUG)
     model = {vs.url_namespace: vs.model for vs in _distmark_viewsets()}[namespace]
     if model is Outlet:
         return demo.marseille
@@ -69,7 +78,7 @@ def _target_for(namespace, demo):
 
 
 def test_walk_covers_every_viewset():
-    assert {ns for ns, _, _ in APP_URLS} >= {"outlets", "regions"}
+    assert {ns for ns, _, _ in APP_URLS} >= {"outlets", "regions", *APP_NAMESPACES}
 
 
 @pytest.mark.parametrize(("namespace", "url_name", "takes_pk"), APP_URLS)
@@ -94,17 +103,26 @@ def test_local_editor_cannot_reach_another_outlet(
         "locale": "fr",
         "opening_hours-TOTAL_FORMS": "0",
         "opening_hours-INITIAL_FORMS": "0",
+        # For views acting on an outlet named in the POST.
+        "outlet": demo.marseille.pk,
+        "outlets": [demo.marseille.pk],
     }
+    pages_before = LocalPage.objects.filter(outlet=demo.marseille).count()
     response = client.post(url, crafted)
     assert_no_access(response, *secrets, client=client)
     assert list(Outlet.objects.filter(slug="marseille").values()) == before
     assert not Outlet.objects.filter(name="Hijacked").exists()
+    assert LocalPage.objects.filter(outlet=demo.marseille).count() == pages_before
 
 
 def wagtail_urls_for(outlet, demo):
     """Wagtail's own admin URLs for an outlet's page tree, media and people."""
     home = outlet.home_page_id
+    local_page = LocalPage.objects.filter(outlet=outlet).first().pk
     return [
+        reverse("wagtailadmin_pages:edit", args=[local_page]),
+        reverse("wagtailadmin_pages:preview_on_edit", args=[local_page]),
+        reverse("wagtailadmin_pages:revisions_index", args=[local_page]),
         reverse("wagtailadmin_explore", args=[home]),
         reverse("wagtailadmin_pages:edit", args=[home]),
         reverse("wagtailadmin_pages:delete", args=[home]),
