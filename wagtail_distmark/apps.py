@@ -12,3 +12,17 @@ class WagtailDistmarkAppConfig(AppConfig):
         # Object permissions are declared with django-rules; importing the module
         # registers them whether or not the project lists rules' autodiscovery app.
         from . import rules  # noqa: F401
+
+        self.connect_signals()
+
+    def connect_signals(self):
+        from wagtail.signals import page_published
+
+        from .inheritance.indexing import on_template_published
+        from .inheritance.models import TemplatePage
+
+        page_published.connect(
+            on_template_published,
+            sender=TemplatePage,
+            dispatch_uid="distmark_reindex_outlet_pages",
+        )
