@@ -20,6 +20,8 @@ ALLOWED_HOSTS = os.environ.get(
 ).split(",")
 
 INSTALLED_APPS = [
+    # The project's own blocks (see docs/extending.md).
+    "example_site",
     "wagtail_distmark",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

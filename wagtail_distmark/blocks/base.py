@@ -197,16 +197,20 @@ def local_error(**errors):
     )
 
 
-def distributable(block, *, label=None, icon=None, field_label=None):
+WRAPPED_BLOCK_TEMPLATE = "wagtail_distmark/blocks/wrapped.html"
+
+
+def distributable(block, *, label=None, icon=None, field_label=None, template=None):
     """Wrap any block (rich text, image, a StreamBlock…) as a distributable one.
 
     The wrapped block becomes the single content field ``content``; HQ sets the
-    policy as for any other distributable block.
+    policy as for any other distributable block. It renders as the wrapped
+    block would (or with ``template``, which gets the struct as ``value``).
     """
     block.set_name("content")
     if field_label is not None:
         block.label = field_label
-    meta = {}
+    meta = {"template": template or WRAPPED_BLOCK_TEMPLATE}
     if label is not None:
         meta["label"] = label
     if icon is not None:

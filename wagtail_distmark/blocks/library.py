@@ -533,13 +533,12 @@ class EventBlock(DistributableBlock, EventContent):
 
 def rich_text_block():
     """The distributable text block: rich text wrapped as ``content``."""
-    block = distributable(
-        SafeRichTextBlock(label=_("Text")), label=_("Text"), icon="pilcrow"
+    return distributable(
+        SafeRichTextBlock(label=_("Text")),
+        label=_("Text"),
+        icon="pilcrow",
+        template=block_template("rich_text"),
     )
-    # distributable() takes no template; without one a StructBlock renders its
-    # policy fields too.
-    block.meta.template = block_template("rich_text")
-    return block
 
 
 def default_template_blocks():
