@@ -16,13 +16,15 @@ class WagtailDistmarkAppConfig(AppConfig):
         self.connect_signals()
 
     def connect_signals(self):
-        from wagtail.signals import page_published
+        from wagtail.signals import page_published, post_page_move
 
         from .inheritance.indexing import on_template_published
         from .inheritance.models import TemplatePage
+        from .inheritance.signal_handlers import on_page_moved
 
         page_published.connect(
             on_template_published,
             sender=TemplatePage,
             dispatch_uid="distmark_reindex_outlet_pages",
         )
+        post_page_move.connect(on_page_moved, dispatch_uid="distmark_outlet_page_moved")

@@ -159,6 +159,8 @@ class LocalPage(Page):
     base_form_class = LocalPageForm
 
     search_fields = [*Page.search_fields, index.SearchField("merged_text")]
+    # A copy in another outlet's tree belongs to that outlet (set on save).
+    exclude_fields_in_copy = ["outlet"]
 
     class Meta:
         verbose_name = _("local page")
@@ -187,15 +189,19 @@ class LocalPage(Page):
         self.overrides = normalised
         self.refresh_merge()
 
+    def outlet_from_tree(self):
+        """The outlet whose page tree holds this page."""
+        return (
+            Outlet.objects.filter(
+                home_page__in=Page.objects.ancestor_of(self, inclusive=True)
+            )
+            .only("pk")
+            .first()
+        )
+
     def save(self, *args, **kwargs):
         if self.outlet_id is None and self.path:
-            self.outlet = (
-                Outlet.objects.filter(
-                    home_page__in=Page.objects.ancestor_of(self, inclusive=True)
-                )
-                .only("pk")
-                .first()
-            )
+            self.outlet = self.outlet_from_tree()
         self.refresh_merge()
         return super().save(*args, **kwargs)
 

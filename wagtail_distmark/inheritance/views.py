@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from wagtail.admin.views.pages.edit import EditView
+from wagtail.models import Revision
 
 from ..outlets.access import user_is_hq
 from ..outlets.models import Outlet
@@ -147,19 +148,39 @@ class DriftReportView(LibraryAccessMixin, View):
 
     def get(self, request, pk):
         template = get_object_or_404(TemplatePage, pk=pk)
-        pages = (
+        pages = list(
             LocalPage.objects.filter(hq_template=template)
             .select_related("outlet")
             .only(
-                "pk", "title", "live", "has_unpublished_changes", "overrides", "outlet"
+                "pk",
+                "title",
+                "live",
+                "has_unpublished_changes",
+                "overrides",
+                "latest_revision_id",
+                "outlet__name",
+                "outlet__slug",
             )
             .order_by("outlet__name")
         )
+        # The editor works on the latest revision: read drafts' overrides from
+        # their revisions, in one query.
+        draft_overrides = {
+            revision.pk: (revision.content or {}).get("overrides")
+            for revision in Revision.objects.filter(
+                pk__in=[
+                    p.latest_revision_id for p in pages if p.has_unpublished_changes
+                ]
+            ).only("pk", "content")
+        }
         only_stale = request.GET.get("stale") == "1"
         rows = []
         for page in pages:
+            overrides = draft_overrides.get(page.latest_revision_id)
             # One template object for all: no query per page.
-            merge = merge_template(template, page.overrides)
+            merge = merge_template(
+                template, page.overrides if overrides is None else overrides
+            )
             if only_stale and not merge.stale:
                 continue
             rows.append(
