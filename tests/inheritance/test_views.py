@@ -197,3 +197,35 @@ def test_revision_history_and_comparison_work(login, demo):
     )
     response = client.get(compare)
     assert response.status_code == 200
+
+
+def test_editor_adds_a_local_page_choosing_among_live_templates(login, demo, template):
+    LocalPage.objects.filter(outlet=demo.lille).delete()
+    draft = TemplatePage(title="Unpublished idea", slug="idea", body=[])
+    template.get_parent().add_child(instance=draft)
+    TemplatePage.objects.filter(pk=draft.pk).update(live=False)
+    client = login("lille-editor")
+    add_url = reverse(
+        "wagtailadmin_pages:add",
+        args=["wagtail_distmark", "localpage", demo.lille.home_page_id],
+    )
+    html = client.get(add_url).content.decode()
+    assert "Spring promotion" in html
+    assert "Unpublished idea" not in html
+
+    base = {
+        "title": "Our spring",
+        "slug": "our-spring",
+        "comments-TOTAL_FORMS": "0",
+        "comments-INITIAL_FORMS": "0",
+        "comments-MIN_NUM_FORMS": "0",
+        "comments-MAX_NUM_FORMS": "1000",
+    }
+    response = client.post(add_url, {**base, "hq_template": draft.pk})
+    assert response.status_code == 200
+    assert "hq_template" in response.context["form"].errors
+
+    response = client.post(add_url, {**base, "hq_template": template.pk})
+    page = LocalPage.objects.get(outlet=demo.lille)
+    assert response["Location"] == edit_url(page)
+    assert page.hq_template_id == template.pk
