@@ -40,6 +40,8 @@ POLICY_CHOICES = [
 ]
 OPEN_POLICIES = frozenset({EDITABLE, REQUIRED})
 
+EMPTY_VALUES = (None, "", [], {})
+
 POLICY_FIELD = "local_policy"
 OPEN_FIELDS_FIELD = "open_fields"
 
@@ -174,6 +176,29 @@ class DistributableBlock(blocks.StructBlock):
         }
         encoded = json.dumps(rules, sort_keys=True, cls=DjangoJSONEncoder)
         return hashlib.sha256(encoded.encode()).hexdigest()[:16]
+
+    def clean(self, value):
+        """HQ's own validation, except for fields HQ leaves for outlets to fill.
+
+        A ``required`` block's open fields may stay empty in the template (an
+        event date each outlet sets); every other field is checked as usual.
+        """
+        left_to_outlets = (
+            set(self.open_field_names(value)) if self.policy(value) == REQUIRED else ()
+        )
+        cleaned, errors = [], {}
+        for name, child in self.child_blocks.items():
+            child_value = value.get(name)
+            if name in left_to_outlets and child_value in EMPTY_VALUES:
+                cleaned.append((name, child_value))
+                continue
+            try:
+                cleaned.append((name, child.clean(child_value)))
+            except ValidationError as error:
+                errors[name] = error
+        if errors:
+            raise blocks.StructBlockValidationError(block_errors=errors)
+        return self._to_struct_value(cleaned)
 
     def clean_local(self, hq_value, value):
         """Check an outlet's merged value against HQ's rules for this instance.
