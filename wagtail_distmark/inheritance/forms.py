@@ -135,6 +135,9 @@ class LocalPageForm(WagtailAdminPageForm):
         if template_field is not None:
             template_field.queryset = TemplatePage.objects.live().order_by("title")
             template_field.empty_label = _("Choose an HQ template")
+            # A plain list of HQ's live templates: Wagtail's page chooser would
+            # browse a tree local editors have no access to.
+            template_field.widget = forms.Select(choices=template_field.choices)
             if self.instance.hq_template_id is not None:
                 # The template is fixed once chosen; re-linking is only
                 # offered when HQ deleted it (the field is then empty).
@@ -170,3 +173,55 @@ class LocalPageForm(WagtailAdminPageForm):
             page.save()
             self.save_m2m()
         return page
+
+
+class DeployForm(forms.Form):
+    """HQ's choice of outlets for a template, and whether to publish at once."""
+
+    ALL, REGIONS, OUTLETS = "all", "regions", "outlets"
+
+    target_kind = forms.ChoiceField(
+        label=_("Deploy to"),
+        choices=[
+            (ALL, _("Every outlet")),
+            (REGIONS, _("The outlets of some regions (with their sub-regions)")),
+            (OUTLETS, _("Some outlets")),
+        ],
+        initial=ALL,
+        widget=forms.RadioSelect,
+    )
+    regions = forms.ModelMultipleChoiceField(
+        label=_("Regions"), queryset=None, required=False
+    )
+    outlets = forms.ModelMultipleChoiceField(
+        label=_("Outlets"), queryset=None, required=False
+    )
+    publish = forms.BooleanField(
+        label=_("Publish the pages at once"),
+        required=False,
+        help_text=_(
+            "Otherwise each outlet gets a draft to complete and submit. Templates "
+            "with required blocks are always deployed as drafts."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from ..outlets.models import Outlet, Region
+
+        self.fields["regions"].queryset = Region.objects.order_by("path")
+        self.fields["regions"].label_from_instance = lambda r: r.label_with_depth
+        self.fields["outlets"].queryset = Outlet.objects.order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("target_kind")
+        if kind == self.ALL:
+            cleaned["target"] = {"all": True}
+        elif kind in (self.REGIONS, self.OUTLETS):
+            chosen = cleaned.get(kind)
+            if not chosen:
+                self.add_error(kind, _("Choose at least one."))
+            else:
+                cleaned["target"] = {kind: [obj.pk for obj in chosen]}
+        return cleaned

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +15,10 @@ from wagtail.models import Revision
 from ..outlets.access import user_is_hq
 from ..outlets.models import Outlet
 from ..rules import has_any_outlet_role
+from .deploy import DeployTemplateAction
+from .forms import DeployForm
 from .merge import merge_template
-from .models import LocalPage, TemplatePage
+from .models import LocalPage, TemplateDeployment, TemplatePage
 from .services import create_local_page, existing_local_page
 
 PER_PAGE = 25
@@ -102,7 +105,7 @@ class TemplateLibraryView(LibraryAccessMixin, View):
                 "query": query,
                 "outlets": outlets,
                 "is_hq": user_is_hq(request.user),
-                "deploy_enabled": False,
+                "deploy_enabled": True,
                 "header_icon": "doc-full-inverse",
             },
         )
@@ -203,6 +206,80 @@ class DriftReportView(LibraryAccessMixin, View):
                 "stale_total": sum(1 for row in rows if row["stale"]),
                 "header_icon": "warning",
             },
+        )
+
+
+class DeployTemplateView(LibraryAccessMixin, View):
+    """HQ chooses outlets for a template; the deployment runs in the background."""
+
+    hq_only = True
+    template_name = "wagtail_distmark/inheritance/deploy.html"
+
+    def get_template_page(self, pk):
+        return get_object_or_404(TemplatePage, pk=pk)
+
+    def render(self, request, template, form):
+        return TemplateResponse(
+            request,
+            self.template_name,
+            {
+                "template": template,
+                "form": form,
+                "recent": template.deployments.select_related("requested_by")[:5],
+                "header_icon": "upload",
+            },
+        )
+
+    def get(self, request, pk):
+        return self.render(request, self.get_template_page(pk), DeployForm())
+
+    def post(self, request, pk):
+        template = self.get_template_page(pk)
+        form = DeployForm(request.POST)
+        if form.is_valid():
+            action = DeployTemplateAction(
+                template,
+                request.user,
+                target=form.cleaned_data["target"],
+                publish=form.cleaned_data["publish"],
+            )
+            try:
+                deployment = action.execute()
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("distmark_templates:deployment", deployment.pk)
+        return self.render(request, template, form)
+
+
+class DeploymentView(LibraryAccessMixin, View):
+    """A deployment's progress; refreshes itself until it is finished."""
+
+    hq_only = True
+    template_name = "wagtail_distmark/inheritance/deployment.html"
+
+    def get(self, request, pk):
+        deployment = get_object_or_404(
+            TemplateDeployment.objects.select_related("template_page", "requested_by"),
+            pk=pk,
+        )
+        running = deployment.status in (deployment.PENDING, deployment.RUNNING)
+        if request.GET.get("format") == "json":
+            return JsonResponse(
+                {
+                    "status": deployment.status,
+                    "total": deployment.total,
+                    "created": deployment.created_count,
+                    "skipped": deployment.skipped_count,
+                    "failed": deployment.failed_count,
+                    "percent": deployment.percent,
+                    "errors": deployment.errors,
+                }
+            )
+        return TemplateResponse(
+            request,
+            self.template_name,
+            {"deployment": deployment, "running": running, "header_icon": "upload"},
         )
 
 

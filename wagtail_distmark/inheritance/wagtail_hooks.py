@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/preview/", views.TemplatePreviewView.as_view(), name="preview"),
     path("<int:pk>/use/", views.UseTemplateView.as_view(), name="use"),
     path("<int:pk>/report/", views.DriftReportView.as_view(), name="report"),
+    path("<int:pk>/deploy/", views.DeployTemplateView.as_view(), name="deploy"),
+    path("deployments/<int:pk>/", views.DeploymentView.as_view(), name="deployment"),
 ]
 
 
