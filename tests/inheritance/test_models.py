@@ -123,3 +123,30 @@ def test_an_image_chosen_in_an_override_is_used_by_the_outlet_page(demo):
     usage = ReferenceIndex.get_references_to(image)
     assert [ref.object_id for ref in usage] == [str(page.pk)]
     assert usage.first().content_path == f"overrides.{spring.HERO_ID}.image"
+
+
+def test_search_text_needs_no_query_per_image(demo, django_assert_num_queries):
+    image = Image.objects.create(title="Window", file=get_test_image_file())
+    page = spring_page(demo.lille)
+    template = page.hq_template
+    body = list(template.body.raw_data)
+    body.append(
+        {
+            "type": "gallery",
+            "id": "0d9c8a2e-5555-4555-8555-000000000001",
+            "value": {
+                "heading": "Our window display",
+                "images": [
+                    {"type": "item", "value": {"image": image.pk, "caption": "Tulips"}}
+                ],
+                "local_policy": "locked",
+            },
+        }
+    )
+    template.body = body
+    page.hq_template = template
+    page.refresh_merge()
+    with django_assert_num_queries(0):
+        text = page.merged_text()
+    assert "Our window display" in text
+    assert "Tulips" in text
