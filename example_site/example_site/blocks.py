@@ -27,6 +27,9 @@ class ProductOfferBlock(DistributableBlock):
         hq_settings = ("max_change_percent",)
         # The product name is never open to outlets, whatever HQ chooses.
         local_fields = ("price",)
+        # clean_local reads HQ's price: when HQ changes it, outlets' prices
+        # are marked for review.
+        rules_depend_on = ("price",)
         template = "example_site/blocks/product_offer.html"
 
     def clean_local(self, hq_value, value):

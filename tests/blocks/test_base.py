@@ -151,3 +151,28 @@ def test_local_zone_offers_only_what_hq_allows():
     with pytest.raises(blocks.StructBlockValidationError) as excinfo:
         zone.clean_local(zone.to_python(hq_value), merged)
     assert "At most 1" in str(excinfo.value.block_errors["blocks"].messages)
+
+
+def test_a_required_field_hq_filled_in_may_be_kept():
+    event = EventBlock()
+    value = {
+        "local_policy": REQUIRED,
+        "open_fields": ["date"],
+        "date": "2027-05-01",
+    }
+    assert event.missing_required_fields(value, filled=()) == ()
+
+
+def test_fingerprint_follows_the_content_fields_rules_depend_on():
+    class PricedBlock(DistributableBlock):
+        price = blocks.IntegerBlock()
+        name = blocks.CharBlock()
+
+        class Meta:
+            rules_depend_on = ("price",)
+
+    block = PricedBlock()
+    base = {"price": 8, "name": "Wine", "local_policy": EDITABLE}
+    digest = block.settings_fingerprint(base)
+    assert block.settings_fingerprint({**base, "price": 12}) != digest
+    assert block.settings_fingerprint({**base, "name": "Beer"}) == digest

@@ -78,3 +78,16 @@ def test_wrapped_notice_renders_as_its_text_and_can_be_hidden(template):
     html = "".join(child.render() for child in merge.stream_value)
     assert "Drink responsibly." in html
     assert "optional" not in html  # the policy setting is not rendered
+
+
+def test_hq_changing_the_price_puts_outlet_prices_up_for_review(template):
+    from wagtail_distmark.inheritance.merge import STALE
+
+    overrides = offer_override(template, "7.20")
+    body = list(template.body.raw_data)
+    body[0]["value"]["price"] = "12.00"
+    template.body = body
+    template.save_revision().publish()
+    merged = merge_template(template, overrides).by_id(OFFER_ID)
+    assert merged.state == STALE
+    assert Decimal(merged.raw["price"]) == Decimal("12.00")

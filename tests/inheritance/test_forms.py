@@ -272,3 +272,103 @@ def test_another_outlets_editor_cannot_open_or_post_the_page(login, lille_page):
         form_data(lille_page, **{value_name(spring.HERO_ID, "subtitle"): "Marseille"}),
     )
     assert spring.HERO_ID not in latest(lille_page).overrides
+
+
+def open_hero_fields(*fields):
+    from wagtail_distmark.inheritance.models import TemplatePage
+
+    template = TemplatePage.objects.get(slug=spring.SPRING_SLUG)
+    body = list(template.body.raw_data)
+    for child in body:
+        if child["id"] == spring.HERO_ID:
+            child["value"]["open_fields"] = list(fields)
+    template.body = body
+    template.save_revision().publish()
+
+
+def test_another_outlets_image_is_refused_and_an_own_one_accepted(login, demo):
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    open_hero_fields("subtitle", "image")
+    theirs = Image.objects.create(
+        title="Marseille secret",
+        file=get_test_image_file(),
+        collection=demo.marseille.collection,
+    )
+    ours = Image.objects.create(
+        title="Lille window",
+        file=get_test_image_file(),
+        collection=demo.lille.collection,
+    )
+    page = spring_page(demo.lille)
+    client = login("lille-editor")
+    image_field = value_name(spring.HERO_ID, "image")
+    response = client.post(edit_url(page), form_data(page, **{image_field: theirs.pk}))
+    assert response.status_code == 200
+    assert "another outlet" in " ".join(
+        form_errors(response)[(spring.HERO_ID, "image")]
+    )
+    assert spring.HERO_ID not in latest(page).overrides
+
+    response = client.post(edit_url(page), form_data(page, **{image_field: ours.pk}))
+    assert response.status_code == 302
+    assert latest(page).overrides[spring.HERO_ID]["values"]["image"] == ours.pk
+
+
+def test_an_error_tied_to_a_locked_field_is_shown_on_the_block(login, lille_page):
+    # HQ opens only the button link of a hero without a button text.
+    open_hero_fields("cta_link")
+    data = form_data(lille_page, **{value_name(spring.HERO_ID, "cta_link"): "/shop"})
+    del data[value_name(spring.HERO_ID, "subtitle")]  # closed now
+    response = login("lille-editor").post(edit_url(lille_page), data)
+    assert response.status_code == 200
+    errors = form_errors(response)
+    assert errors[(spring.HERO_ID, None)]
+    assert (spring.HERO_ID, "cta_label") not in errors
+
+
+@pytest.mark.parametrize(
+    "crafted",
+    [
+        {f"{ZONE}-count": "abc"},
+        {value_name(spring.PROMOTION_ID, "discount_percent"): "ten"},
+        {f"{ZONE}-count": "1", **zone_block(0, "rich_text", "not json")},
+    ],
+    ids=["zone-count", "number", "rich-text"],
+)
+def test_malformed_posts_get_an_error_not_a_crash(login, lille_page, crafted):
+    response = login("lille-editor").post(
+        edit_url(lille_page), form_data(lille_page, **crafted)
+    )
+    assert response.status_code == 200
+    assert form_errors(response)
+
+
+def test_publishing_from_the_add_form_needs_the_required_blocks_first(login, demo):
+    LocalPage.objects.filter(outlet=demo.lille).delete()
+    from django.urls import reverse
+
+    from wagtail_distmark.inheritance.models import TemplatePage
+
+    add_url = reverse(
+        "wagtailadmin_pages:add",
+        args=["wagtail_distmark", "localpage", demo.lille.home_page_id],
+    )
+    data = {
+        "title": "Spring",
+        "slug": "spring",
+        "hq_template": TemplatePage.objects.get(slug=spring.SPRING_SLUG).pk,
+        "comments-TOTAL_FORMS": "0",
+        "comments-INITIAL_FORMS": "0",
+        "comments-MIN_NUM_FORMS": "0",
+        "comments-MAX_NUM_FORMS": "1000",
+    }
+    client = login("lille-manager")
+    response = client.post(add_url, {**data, "action-publish": "1"})
+    assert response.status_code == 200
+    assert "save a draft first" in str(response.context["form"].errors["hq_template"])
+    assert not LocalPage.objects.filter(outlet=demo.lille).exists()
+    response = client.post(add_url, data)
+    assert response.status_code == 302
+    assert not LocalPage.objects.get(outlet=demo.lille).live

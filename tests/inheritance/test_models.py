@@ -150,3 +150,10 @@ def test_search_text_needs_no_query_per_image(demo, django_assert_num_queries):
         text = page.merged_text()
     assert "Our window display" in text
     assert "Tulips" in text
+
+
+def test_search_text_leaves_out_hqs_settings(demo):
+    text = spring_page(demo.lille).merged_text()
+    assert "Spring is here" in text
+    assert "Editable" not in text
+    assert "editable" not in text

@@ -229,3 +229,28 @@ def test_editor_adds_a_local_page_choosing_among_live_templates(login, demo, tem
     page = LocalPage.objects.get(outlet=demo.lille)
     assert response["Location"] == edit_url(page)
     assert page.hq_template_id == template.pk
+
+
+def test_use_with_a_malformed_outlet_id_is_a_404(login, demo, template):
+    client = login("lille-editor")
+    for outlet in ("", "abc"):
+        response = client.post(
+            reverse("distmark_templates:use", args=[template.pk]), {"outlet": outlet}
+        )
+        assert response.status_code == 404
+
+
+def test_report_has_its_heading(login, demo, template):
+    html = login("hq").get(reverse("distmark_templates:report", args=[template.pk]))
+    assert "<h1" in html.content.decode()
+    assert "Outlet pages of “Spring promotion”" in html.content.decode()
+
+
+def test_admin_preview_speaks_the_outlets_language(login, demo):
+    client = login("lille-editor")
+    page = spring_page(demo.lille)
+    preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=[page.pk])
+    data = form_data(page, **{value_name(spring.EVENT_ID, "date"): "2027-04-10"})
+    client.post(preview_url, data)
+    html = client.get(preview_url).content.decode()
+    assert "avril 2027" in html

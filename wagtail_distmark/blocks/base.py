@@ -68,6 +68,9 @@ class DistributableBlock(blocks.StructBlock):
         hq_settings = ()
         local_fields = None
         default_policy = LOCKED
+        # HQ content fields that ``clean_local`` reads (a price outlets may
+        # vary around): changing them makes outlets' values stale too.
+        rules_depend_on = ()
 
     def __init__(self, local_blocks=None, **kwargs):
         super().__init__(local_blocks, **kwargs)
@@ -153,6 +156,11 @@ class DistributableBlock(blocks.StructBlock):
         if self.policy(value) != REQUIRED:
             return ()
         open_names = self.open_field_names(value)
+        # A value HQ filled in counts: the outlet may keep it.
+        filled = {
+            *filled,
+            *(name for name in open_names if value.get(name) not in EMPTY_VALUES),
+        }
         needed = [name for name in open_names if self.child_blocks[name].required]
         if needed:
             return tuple(name for name in needed if name not in filled)
@@ -172,7 +180,10 @@ class DistributableBlock(blocks.StructBlock):
             "type": self.name,
             "policy": self.policy(raw_value),
             "open": list(self.open_field_names(raw_value)),
-            "hq": {name: raw_value.get(name) for name in self.meta.hq_settings},
+            "hq": {
+                name: raw_value.get(name)
+                for name in (*self.meta.hq_settings, *self.meta.rules_depend_on)
+            },
         }
         encoded = json.dumps(rules, sort_keys=True, cls=DjangoJSONEncoder)
         return hashlib.sha256(encoded.encode()).hexdigest()[:16]

@@ -90,7 +90,8 @@ def spring_promotion_body():
         {
             "type": "manager_signature",
             "id": SIGNATURE_ID,
-            "value": {"closing": "See you soon,", "local_policy": OPTIONAL},
+            # No closing line: the block says "See you soon," in the outlet's language.
+            "value": {"closing": "", "local_policy": OPTIONAL},
         },
         {
             "type": "local_zone",

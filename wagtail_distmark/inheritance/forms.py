@@ -38,10 +38,11 @@ class OverridesValidationError(ValidationError):
 class OverridesField(forms.Field):
     """Cleans what the outlet editor posted into the page's stored overrides."""
 
-    def __init__(self, *, merge=None, template_page=None, **kwargs):
+    def __init__(self, *, merge=None, template_page=None, outlet=None, **kwargs):
         kwargs.setdefault("required", False)
         self.merge = merge
         self.template_page = template_page
+        self.outlet = outlet
         super().__init__(**kwargs)
 
     def clean(self, value):
@@ -76,18 +77,19 @@ class OverridesField(forms.Field):
                         values[open_field.name] = previous_values[open_field.name]
                     continue
                 posted = value.values[key]
-                if same_as_hq(
-                    open_field.block.get_prep_value(posted),
-                    merged.hq_raw.get(open_field.name),
-                ):
-                    # HQ's value, untouched (an empty date HQ left empty too).
-                    continue
                 try:
+                    if same_as_hq(
+                        open_field.block.get_prep_value(posted),
+                        merged.hq_raw.get(open_field.name),
+                    ):
+                        # HQ's value, untouched (an empty date HQ left empty too).
+                        continue
                     cleaned = open_field.block.clean(posted)
+                    values[open_field.name] = open_field.block.get_prep_value(cleaned)
                 except ValidationError as error:
                     slot_errors[key] = error
-                    continue
-                values[open_field.name] = open_field.block.get_prep_value(cleaned)
+                except (TypeError, ValueError, LookupError):
+                    slot_errors[key] = ValidationError(_("This value is not valid."))
             hidden = slot.id in value.hidden
             if hidden and not merged.is_hidable:
                 slot_errors[(slot.id, None)] = ValidationError(
@@ -113,10 +115,26 @@ class OverridesField(forms.Field):
             raise OverridesValidationError(slot_errors)
         # HQ's rules for each instance (bounds, allowed local blocks), and the
         # blocks' own validation once more, exactly as the model applies them.
-        normalised, errors = clean_overrides(self.template_page, overrides)
+        normalised, errors = clean_overrides(self.template_page, overrides, self.outlet)
         if errors:
+            # An error on a field the outlet cannot see (a rule linking it to
+            # a locked field) is shown on its block instead.
+            shown = {
+                (slot.id, open_field.name)
+                for slot in widget.slots
+                for open_field in slot.fields
+            }
+            slot_errors = {}
+            for (block_id, name), messages in errors.items():
+                key = (
+                    (block_id, name) if (block_id, name) in shown else (block_id, None)
+                )
+                slot_errors.setdefault(key, []).extend(messages)
             raise OverridesValidationError(
-                {key: ValidationError(messages) for key, messages in errors.items()}
+                {
+                    key: ValidationError(messages)
+                    for key, messages in slot_errors.items()
+                }
             )
         return normalised
 
@@ -156,6 +174,7 @@ class LocalPageForm(WagtailAdminPageForm):
             self.fields["overrides"] = OverridesField(
                 merge=merge,
                 template_page=template_page,
+                outlet=outlet,
                 label=_("Content"),
                 initial=self.instance.overrides,
                 widget=OverridesWidget(merge=merge, outlet=outlet, page=self.instance),
@@ -165,6 +184,26 @@ class LocalPageForm(WagtailAdminPageForm):
                 ),
             )
             self.fields["overrides"].widget.merge = merge
+
+    def clean(self):
+        cleaned = super().clean()
+        template = cleaned.get("hq_template")
+        if (
+            self.instance.hq_template_id is None
+            and template is not None
+            and template.required_block_count
+            and not self.is_deferred_validation
+        ):
+            # Publishing (or submitting) straight from the add form would skip
+            # the blocks the outlet must fill: they appear once saved.
+            self.add_error(
+                "hq_template",
+                _(
+                    "This template has blocks your outlet must fill in: save a "
+                    "draft first, then fill them in."
+                ),
+            )
+        return cleaned
 
     def save(self, commit=True):
         page = super().save(commit=False)
@@ -201,7 +240,7 @@ class DeployForm(forms.Form):
         required=False,
         help_text=_(
             "Otherwise each outlet gets a draft to complete and submit. Templates "
-            "with required blocks are always deployed as drafts."
+            "with required blocks can only be deployed as drafts."
         ),
     )
 

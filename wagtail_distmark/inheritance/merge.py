@@ -155,7 +155,21 @@ class Merge:
         """
         content = []
         for merged in self.blocks:
-            if merged.state != HIDDEN:
+            if merged.state == HIDDEN:
+                continue
+            if merged.distributable:
+                # HQ's settings (policy, bounds) are not page text.
+                raw = {
+                    name: merged.raw.get(name) for name in merged.block.content_names
+                }
+                content.extend(
+                    text
+                    for name in merged.block.content_names
+                    for text in raw_searchable_content(
+                        merged.block.child_blocks[name], raw[name]
+                    )
+                )
+            else:
                 content.extend(raw_searchable_content(merged.block, merged.raw))
         return content
 

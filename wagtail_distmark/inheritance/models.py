@@ -181,7 +181,12 @@ class LocalPage(Page):
         super().clean()
         if self.hq_template_id is None:
             return
-        normalised, errors = clean_overrides(self.hq_template, self.overrides)
+        outlet = (
+            self.outlet
+            if self.outlet_id
+            else (self.outlet_from_tree() if self.path else None)
+        )
+        normalised, errors = clean_overrides(self.hq_template, self.overrides, outlet)
         if errors:
             raise ValidationError(
                 {"overrides": errors.as_validation_error(self.merge).messages}
@@ -218,11 +223,20 @@ class LocalPage(Page):
         return context
 
     def serve(self, request, *args, **kwargs):
-        # Like the outlet's home page: in the outlet's language.
-        outlet = self.outlet
+        # Like the outlet's home page: in the outlet's language, previews too.
+        outlet = self.outlet if self.outlet_id else None
         language = outlet.locale if outlet else None
         with translation.override(language or translation.get_language()):
             response = super().serve(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+        return response
+
+    def serve_preview(self, request, mode_name):
+        outlet = self.outlet if self.outlet_id else None
+        language = outlet.locale if outlet else None
+        with translation.override(language or translation.get_language()):
+            response = super().serve_preview(request, mode_name)
             if hasattr(response, "render"):
                 response.render()
         return response

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.blocks import StructBlockValidationError
 
 from .merge import STALE, merge_template, raw_equal
+from .scope import out_of_scope_references
 
 OVERRIDE_KEYS = frozenset({"type", "rules", "values", "hidden"})
 
@@ -82,7 +83,7 @@ def _flatten(data):
             yield from _flatten(item)
 
 
-def clean_overrides(template_page, overrides):
+def clean_overrides(template_page, overrides, outlet=None):
     """Return ``(normalised overrides, OverrideErrors)``.
 
     Fresh overrides are checked field by field with the block's own
@@ -106,13 +107,13 @@ def clean_overrides(template_page, overrides):
         if merged is None or merged.state == STALE:
             normalised[block_id] = override
             continue
-        cleaned = _clean_one(merged, override, errors)
+        cleaned = _clean_one(merged, override, errors, outlet)
         if cleaned is not None:
             normalised[block_id] = cleaned
     return normalised, errors
 
 
-def _clean_one(merged, override, errors):
+def _clean_one(merged, override, errors, outlet):
     block = merged.block
     if not merged.distributable or merged.policy == "locked":
         errors.add(merged.id, None, _("HQ has locked this block."))
@@ -136,6 +137,18 @@ def _clean_one(merged, override, errors):
         except ValidationError as error:
             for message in _messages(error):
                 errors.add(merged.id, name, message)
+            continue
+        except (TypeError, ValueError, LookupError):
+            errors.add(merged.id, name, _("This value is not valid."))
+            continue
+        if out_of_scope_references(outlet, child.extract_references(value)):
+            errors.add(
+                merged.id,
+                name,
+                _(
+                    "This uses another outlet's media or pages; choose your own or HQ's."
+                ),
+            )
             continue
         clean_raw[name] = child.get_prep_value(value)
     if (merged.id, None) in errors or any(key[0] == merged.id for key in errors):

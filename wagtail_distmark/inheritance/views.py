@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -125,9 +125,10 @@ class UseTemplateView(LibraryAccessMixin, View):
     def post(self, request, pk):
         template = get_object_or_404(TemplatePage.objects.live(), pk=pk)
         # The outlet must be one of the user's: a crafted id gets a 404.
-        outlet = get_object_or_404(
-            outlets_for_new_pages(request.user), pk=request.POST.get("outlet")
-        )
+        outlet_id = request.POST.get("outlet") or ""
+        if not outlet_id.isdigit():
+            raise Http404
+        outlet = get_object_or_404(outlets_for_new_pages(request.user), pk=outlet_id)
         page = existing_local_page(template, outlet)
         if page is None:
             try:

@@ -148,17 +148,23 @@ class OverridesWidget(forms.Widget):
                 key = (slot.id, open_field.name)
                 prefix = self.value_name(name, *key)
                 value_prefixes.append(prefix)
-                submitted.refused_keys.extend(
-                    _unknown_stream_types(open_field.block, data, prefix)
-                )
+                if data.get(self.revert_name(name, *key)):
+                    submitted.reverted.add(key)
+                unknown = _unknown_stream_types(open_field.block, data, prefix)
+                if unknown:
+                    submitted.refused_keys.extend(unknown)
+                    continue
                 if open_field.block.value_omitted_from_data(data, files, prefix):
                     submitted.omitted.add(key)
-                else:
+                    continue
+                try:
                     submitted.values[key] = open_field.block.value_from_datadict(
                         data, files, prefix
                     )
-                if data.get(self.revert_name(name, *key)):
-                    submitted.reverted.add(key)
+                except (TypeError, ValueError, LookupError):
+                    # Not what the widget posts (malformed rich text, an id
+                    # that is not a number): refused, never a server error.
+                    submitted.refused_keys.append(prefix)
             if data.get(self.hide_name(name, slot.id)):
                 submitted.hidden.add(slot.id)
         for stale in self.merge.stale if self.merge else ():
