@@ -123,6 +123,7 @@ def test_editor_warns_about_stale_values_and_keeps_them_until_discarded(
     html = client.get(edit_url(page)).content.decode()
     assert "HQ changed 1 block" in html
     assert f'data-dm-stale="{spring.PROMOTION_ID}"' in html
+    assert "Discount (%): 15" in html  # what the outlet had, for review
 
     # Saving without touching it keeps the value for review…
     client.post(edit_url(page), form_data(page))

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from django import forms
 from django.forms.utils import ErrorList
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from wagtail.blocks import BlockWidget, StreamBlock
 
+from ..blocks.registry import template_block_types
 from .merge import FROM_OUTLET, HIDDEN, STALE
 
 
@@ -66,6 +68,26 @@ def build_slots(merge):
             )
         slots.append(slot)
     return slots
+
+
+def block_label(type_name):
+    block = dict(template_block_types()).get(type_name)
+    return (block.label if block is not None else None) or type_name or ""
+
+
+def earlier_values(block, override):
+    """``(field label, value)`` pairs of a stale override, for the outlet to review.
+
+    Plain values are shown as they are; anything richer (an image, a list of
+    blocks) only as changed, since it may no longer fit HQ's block.
+    """
+    earlier = []
+    for name, raw in ((override or {}).get("values") or {}).items():
+        child = block.child_blocks.get(name) if block is not None else None
+        label = (child.label if child is not None else None) or name
+        plain = isinstance(raw, str | int | float) and not isinstance(raw, bool)
+        earlier.append((label, raw if plain else _("(your own content)")))
+    return earlier
 
 
 class SubmittedOverrides:
@@ -244,6 +266,9 @@ class OverridesWidget(forms.Widget):
                         else merged.state == HIDDEN
                     ),
                     "is_stale": merged.state == STALE,
+                    "earlier": earlier_values(merged.block, merged.override)
+                    if merged.state == STALE
+                    else [],
                     "discard_name": self.discard_name(name, slot.id),
                     "errors": errors.get((slot.id, None)),
                 }
@@ -254,6 +279,11 @@ class OverridesWidget(forms.Widget):
                 "removed": [
                     {
                         "stale": stale,
+                        "label": block_label(stale.type),
+                        "earlier": earlier_values(
+                            dict(template_block_types()).get(stale.type),
+                            stale.override,
+                        ),
                         "discard_name": self.discard_name(name, stale.id),
                     }
                     for stale in (self.merge.stale if self.merge else ())
