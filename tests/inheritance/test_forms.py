@@ -45,6 +45,12 @@ def test_editor_shows_locked_blocks_as_previews_and_open_fields_as_widgets(
         f"overrides-hide-{spring.SIGNATURE_ID}"
     ]
     assert html.count('data-dm-source="hq"') == 5
+    # The event date is required of the outlet; the hero says what stays HQ's.
+    assert (
+        '<strong>Date</strong> <span class="w-required-mark" data-dm-required' in html
+    )
+    assert '<strong>Time</strong> <span class="w-required-mark"' not in html
+    assert "The other parts of this block are locked by HQ." in html
 
 
 def test_saving_stores_only_what_differs_from_hq(login, lille_page):

@@ -243,6 +243,8 @@ class OverridesWidget(forms.Widget):
                 fields.append(
                     {
                         "field": open_field,
+                        "required": merged.policy == "required"
+                        and getattr(open_field.block, "required", False),
                         "html": open_field.widget.render_with_errors(
                             self.value_name(name, *key),
                             field_value,
@@ -265,6 +267,9 @@ class OverridesWidget(forms.Widget):
                         if submitted is not None
                         else merged.state == HIDDEN
                     ),
+                    "partly_open": bool(slot.fields)
+                    and merged.distributable
+                    and len(slot.fields) < len(merged.block.content_names),
                     "is_stale": merged.state == STALE,
                     "earlier": earlier_values(merged.block, merged.override)
                     if merged.state == STALE
