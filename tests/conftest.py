@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import translation
 
 from wagtail_distmark.management.commands.distmark_demo import DEMO_PASSWORD
 from wagtail_distmark.outlets.models import Outlet, Region
@@ -25,6 +26,14 @@ def build_demo(**extra):
         users={u.username: u for u in User.objects.all()},
         password=DEMO_PASSWORD,
     )
+
+
+@pytest.fixture(autouse=True)
+def reset_language():
+    """Django keeps the language a request activated (LocaleMiddleware, an
+    Accept-Language header) for the rest of the thread: reset it per test."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
