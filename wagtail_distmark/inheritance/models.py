@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.http import Http404
-from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -14,7 +13,7 @@ from wagtail.search import index
 
 from ..blocks.fields import DistributableStreamField
 from ..blocks.registry import template_block_types
-from ..outlets.models import Outlet, OutletHomePage
+from ..outlets.models import Outlet, OutletHomePage, OutletLanguageMixin
 from .forms import LocalPageForm
 from .merge import merge_template
 from .overrides import clean_overrides
@@ -118,7 +117,7 @@ class OverridesField(models.JSONField):
                     )
 
 
-class LocalPage(Page):
+class LocalPage(OutletLanguageMixin, Page):
     """An outlet's page built on an HQ template.
 
     Stores only the outlet's overrides, keyed by template block id; what it
@@ -222,24 +221,9 @@ class LocalPage(Page):
         context["template_missing"] = self.hq_template_id is None
         return context
 
-    def serve(self, request, *args, **kwargs):
-        # Like the outlet's home page: in the outlet's language, previews too.
+    def outlet_language(self):
         outlet = self.outlet if self.outlet_id else None
-        language = outlet.locale if outlet else None
-        with translation.override(language or translation.get_language()):
-            response = super().serve(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response.render()
-        return response
-
-    def serve_preview(self, request, mode_name):
-        outlet = self.outlet if self.outlet_id else None
-        language = outlet.locale if outlet else None
-        with translation.override(language or translation.get_language()):
-            response = super().serve_preview(request, mode_name)
-            if hasattr(response, "render"):
-                response.render()
-        return response
+        return outlet.locale if outlet else None
 
 
 class TemplateDeployment(models.Model):

@@ -280,7 +280,32 @@ class RegionPage(Page):
         raise Http404
 
 
-class OutletHomePage(Page):
+class OutletLanguageMixin:
+    """Pages of an outlet's site speak the outlet's language, previews included,
+    whatever the visitor's browser or the editor's admin language."""
+
+    def outlet_language(self):
+        raise NotImplementedError
+
+    def _in_outlet_language(self, serve):
+        with translation.override(self.outlet_language() or translation.get_language()):
+            response = serve()
+            if hasattr(response, "render"):
+                response.render()
+        return response
+
+    def serve(self, request, *args, **kwargs):
+        parent = super()
+        return self._in_outlet_language(lambda: parent.serve(request, *args, **kwargs))
+
+    def serve_preview(self, request, mode_name):
+        parent = super()
+        return self._in_outlet_language(
+            lambda: parent.serve_preview(request, mode_name)
+        )
+
+
+class OutletHomePage(OutletLanguageMixin, Page):
     """The root of an outlet's page tree and the home page of its site.
 
     Only onboarding creates these, so no parent type allows adding one by hand.
@@ -309,11 +334,5 @@ class OutletHomePage(Page):
         context["outlet"] = self.outlet
         return context
 
-    def serve(self, request, *args, **kwargs):
-        # The page speaks the outlet's language, whatever the visitor's browser.
-        language = self.outlet.locale if self.outlet else None
-        with translation.override(language or translation.get_language()):
-            response = super().serve(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response.render()
-        return response
+    def outlet_language(self):
+        return self.outlet.locale if self.outlet else None

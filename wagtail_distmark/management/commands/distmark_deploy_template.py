@@ -16,7 +16,7 @@ from wagtail_distmark.inheritance.deploy import DeployTemplateAction, run_deploy
 from wagtail_distmark.inheritance.models import TemplateDeployment, TemplatePage
 from wagtail_distmark.outlets.models import Outlet, Region
 
-BAR_WIDTH = 30
+from ..progress import ProgressBar
 
 
 class Command(BaseCommand):
@@ -80,14 +80,12 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from error
 
         show_progress = options["verbosity"] >= 1
-        self._last_filled, self._progress_drawn = -1, False
+        progress = ProgressBar(self.stderr) if show_progress else None
         try:
-            run_deployment(
-                deployment, progress=self._draw_progress if show_progress else None
-            )
+            run_deployment(deployment, progress=progress)
         finally:
-            if self._progress_drawn:
-                self.stderr.write("")  # leave the bar's line
+            if progress is not None:
+                progress.close()
         self._print_summary(deployment)
         if deployment.status == TemplateDeployment.FAILED:
             raise CommandError(_("The deployment failed: no page could be created."))
@@ -120,18 +118,6 @@ class Command(BaseCommand):
             raise CommandError(message % {"slugs": ", ".join(unknown)})
         key = "regions" if model is Region else "outlets"
         return {key: [ids[slug] for slug in slugs]}
-
-    def _draw_progress(self, done, total):
-        # As distmark_import_outlets: redrawn only when the bar moves, to keep
-        # logs of non-terminals short.
-        filled = BAR_WIDTH * done // total if total else BAR_WIDTH
-        if done != total and filled == self._last_filled:
-            return
-        self._last_filled = filled
-        self._progress_drawn = True
-        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-        self.stderr.write(f"\r[{bar}] {done}/{total}", ending="")
-        self.stderr.flush()
 
     def _print_summary(self, deployment):
         line = _(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from wagtail_distmark.outlets.importing import OutletImportError, import_outlets
 
-BAR_WIDTH = 30
+from ..progress import ProgressBar
 
 
 class Command(BaseCommand):
@@ -44,33 +44,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run, create_regions, report, **options):
         show_progress = options["verbosity"] >= 1
-        self._last_filled, self._progress_drawn = -1, False
+        progress = ProgressBar(self.stderr) if show_progress else None
         try:
             result = import_outlets(
                 file,
                 dry_run=dry_run,
                 create_regions=create_regions,
-                progress=self._draw_progress if show_progress else None,
+                progress=progress,
             )
         except OutletImportError as error:
             raise CommandError(str(error)) from error
         finally:
-            if self._progress_drawn:
-                self.stderr.write("")  # leave the bar's line
+            if progress is not None:
+                progress.close()
         self._print_summary(result)
         if report:
             self._write_report(result, report)
-
-    def _draw_progress(self, done, total):
-        # Redrawn only when the bar moves, to keep logs of non-terminals short.
-        filled = BAR_WIDTH * done // total
-        if done != total and filled == self._last_filled:
-            return
-        self._last_filled = filled
-        self._progress_drawn = True
-        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-        self.stderr.write(f"\r[{bar}] {done}/{total}", ending="")
-        self.stderr.flush()
 
     def _print_summary(self, result):
         counts = result.counts
