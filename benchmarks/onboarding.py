@@ -566,19 +566,12 @@ def tasks_backend():
     return f"`{backend.rsplit('.', 1)[-1]}`" if backend else "none configured"
 
 
-def print_report(bench, db_label, wall_seconds):
+def print_run_header(title, bench, db_label, whole_run):
+    """The report's heading: command, date, machine, versions, database, load."""
     import django
     import wagtail
 
-    args = bench.args
-    onb = bench.onboarding
-    n = len(onb["queries"])
-    total = onb["seconds"]
-    per = onb["per_outlet"]
-    tenth = max(1, n // 10)
-    target_seconds = 60 * n / 1000
-
-    print("\n## Onboarding and outlet listing benchmark\n")
+    print(f"\n## {title}\n")
     print(f"- Command: `{command_line()}`")
     print(f"- Date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
     print(
@@ -591,8 +584,24 @@ def print_report(bench, db_label, wall_seconds):
     )
     print(f"- Database: {db_label}; DEBUG = False; tasks backend: {tasks_backend()}")
     load = " / ".join(f"{x:.2f}" for x in bench.loadavg)
-    print(
-        f"- Whole run: {wall_seconds:.0f} s; load average (1 min) at start / end: {load}"
+    print(f"- Whole run: {whole_run}; load average (1 min) at start / end: {load}")
+
+
+def print_report(bench, db_label, wall_seconds):
+
+    args = bench.args
+    onb = bench.onboarding
+    n = len(onb["queries"])
+    total = onb["seconds"]
+    per = onb["per_outlet"]
+    tenth = max(1, n // 10)
+    target_seconds = 60 * n / 1000
+
+    print_run_header(
+        "Onboarding and outlet listing benchmark",
+        bench,
+        db_label,
+        f"{wall_seconds:.0f} s",
     )
 
     print("\n### Onboarding\n")

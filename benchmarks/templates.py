@@ -39,9 +39,7 @@ database on the PostgreSQL server named by ``--database-url``) and a temporary
 """
 
 import argparse
-import datetime
 import os
-import platform
 import shutil
 import statistics
 import sys
@@ -62,14 +60,12 @@ from onboarding import (  # noqa: E402
     REGION_SPECS,
     Queries,
     ThrowawayDatabase,
-    command_line,
-    cpu_model,
     database_info,
     git_revision,
     ms,
     print_query_breakdown,
+    print_run_header,
     query_table,
-    tasks_backend,
 )
 
 WRITE_VERBS = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE"})
@@ -886,27 +882,14 @@ class Bench:
 
 
 def print_report(bench, db_label, wall_seconds):
-    import django
-    import wagtail
 
     args = bench.args
-    print("\n## Template rendering, publishing and deployment benchmark\n")
-    print(f"- Command: `{command_line()}`")
-    print(f"- Date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
-    print(
-        f"- Machine: {cpu_model()}, os.cpu_count() = {os.cpu_count()}, "
-        f"{platform.system()} {platform.release()}"
-    )
-    print(
-        f"- Python {platform.python_version()}, Django {django.get_version()}, "
-        f"Wagtail {wagtail.__version__}, revision {bench.revision}"
-    )
-    print(f"- Database: {db_label}; DEBUG = False; tasks backend: {tasks_backend()}")
-    load = " / ".join(f"{x:.2f}" for x in bench.loadavg)
-    print(
-        f"- Whole run: {wall_seconds:.0f} s (of which onboarding "
-        f"{len(bench.outlets):,} outlets: {bench.growth_seconds:.0f} s); "
-        f"load average (1 min) at start / end: {load}"
+    print_run_header(
+        "Template rendering, publishing and deployment benchmark",
+        bench,
+        db_label,
+        f"{wall_seconds:.0f} s (of which onboarding "
+        f"{len(bench.outlets):,} outlets: {bench.growth_seconds:.0f} s)",
     )
 
     # (a)

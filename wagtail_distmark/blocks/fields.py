@@ -22,9 +22,7 @@ class DistributableStreamField(StreamField):
 
     @cached_property
     def stream_block(self):
-        block = template_stream_block()
-        block.set_meta_options(self.block_opts)
-        return block
+        return template_stream_block(**self.block_opts)
 
     def deconstruct(self):
         name, path, _args, kwargs = models.Field.deconstruct(self)
