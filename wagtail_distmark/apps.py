@@ -16,7 +16,7 @@ class WagtailDistmarkAppConfig(AppConfig):
         self.connect_signals()
 
     def connect_signals(self):
-        from wagtail.signals import page_published, post_page_move
+        from wagtail.signals import page_published, post_page_move, task_submitted
 
         from .inheritance.indexing import on_template_published
         from .inheritance.models import TemplatePage
@@ -28,3 +28,9 @@ class WagtailDistmarkAppConfig(AppConfig):
             dispatch_uid="distmark_reindex_outlet_pages",
         )
         post_page_move.connect(on_page_moved, dispatch_uid="distmark_outlet_page_moved")
+
+        from .workflows.notifications import on_task_submitted
+
+        task_submitted.connect(
+            on_task_submitted, dispatch_uid="distmark_approval_requested_email"
+        )

@@ -30,6 +30,19 @@ DEFAULTS = {
     # Domains that links typed in blocks may point to (subdomains included);
     # empty: any domain. Mail, phone and site-relative links are not affected.
     "ALLOWED_LINK_DOMAINS": (),
+    # Words and phrases outlets may not publish (brand compliance check);
+    # matched case-insensitively as whole words.
+    "BANNED_WORDS": (),
+    # Brand compliance checks to leave out, by name (see docs/workflows.md).
+    "DISABLED_CHECKS": (),
+    # Name of the workflow created for outlet publishing on first setup.
+    "DEFAULT_WORKFLOW_NAME": "Local publishing",
+    # Who is emailed when: event -> recipients among "approvers", "submitter",
+    # "outlet_managers" and "hq". Leave a list empty to send nothing.
+    "WORKFLOW_NOTIFICATIONS": {
+        "approval_requested": ("approvers",),
+        "compliance_failed": ("submitter",),
+    },
 }
 
 

@@ -12,3 +12,10 @@ from .outlets.models import (  # noqa: F401
     Region,
     RegionPage,
 )
+from .workflows.models import (  # noqa: F401
+    BrandComplianceTask,
+    ComplianceTaskState,
+    HQReviewTask,
+    HQReviewTaskState,
+    OutletApprovalTask,
+)

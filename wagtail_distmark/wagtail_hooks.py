@@ -1,3 +1,4 @@
 # Wagtail imports this module; each capability registers its own hooks.
 from .inheritance import wagtail_hooks as inheritance_hooks  # noqa: F401
 from .outlets import wagtail_hooks as outlets_hooks  # noqa: F401
+from .workflows import wagtail_hooks as workflows_hooks  # noqa: F401

@@ -197,7 +197,7 @@ def test_outlet_editor_changes_only_what_hq_left_open_and_manager_publishes(
     # Editors cannot publish: they may only submit for moderation.
     page.locator("footer").get_by_role("button", name="More actions").click()
     expect(
-        page.get_by_role("button", name="Submit to Moderators approval")
+        page.get_by_role("button", name="Submit to Local publishing")
     ).to_be_visible()
     expect(page.locator('footer [name="action-publish"]')).to_have_count(0)
 

@@ -352,6 +352,10 @@ class PromotionBlock(DistributableBlock):
         template = block_template("promotion")
         hq_settings = ("min_discount", "max_discount")
 
+    def discount_offered(self, value):
+        """The discount this promotion offers, for the workflow's HQ review rule."""
+        return value.get("discount_percent")
+
     def discount_bounds(self, value):
         """HQ's (lowest, highest) discount; a bound left empty (draft) is the default."""
         value = value or {}

@@ -28,16 +28,25 @@ class OverrideErrors(defaultdict):
     def add(self, block_id, field_name, message):
         self[(block_id, field_name)].append(message)
 
-    def as_validation_error(self, merge):
+    def located(self, merge):
+        """``(where, message)`` pairs, where naming the block and field as
+        the editor labels them ("Promotion › Discount (%)")."""
         labels = {merged.id: merged for merged in merge.blocks}
-        messages = []
         for (block_id, field_name), errors in self.items():
             merged = labels.get(block_id)
-            where = str(merged.label) if merged else block_id
+            where = str(merged.label) if merged else (block_id or "")
             if field_name and merged and field_name in merged.block.child_blocks:
                 where = f"{where} › {merged.block.child_blocks[field_name].label}"
-            messages.extend(f"{where}: {error}" for error in errors)
-        return ValidationError(messages)
+            for error in errors:
+                yield where, error
+
+    def as_validation_error(self, merge):
+        return ValidationError(
+            [
+                f"{where}: {error}" if where else str(error)
+                for where, error in self.located(merge)
+            ]
+        )
 
 
 def make_override(merged, values, *, hidden=False):

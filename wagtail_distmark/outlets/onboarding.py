@@ -173,9 +173,12 @@ def ensure_network():
         root_region.save(update_fields=["page", "collection"])
 
     from ..inheritance.services import ensure_template_library
+    from ..workflows.services import ensure_local_publishing_workflow
 
     ensure_template_library()
-    return Network(root_region, hq_group)
+    network = Network(root_region, hq_group)
+    ensure_local_publishing_workflow(network)
+    return network
 
 
 class CreateRegionAction(CreateAction):

@@ -1,0 +1,51 @@
+"""Helpers: submit, approve and inspect local publishing as the admin does."""
+
+from django.urls import reverse
+from wagtail.models import TaskState
+
+from tests.inheritance.editing import edit_url, form_data, spring_page, value_name
+from wagtail_distmark.inheritance import demo as spring
+
+__all__ = ["spring_page", "submit", "act", "refused", "current_task_state"]
+
+EVENT_DATE = "2027-04-10"
+
+
+def submit(client, page, action="action-submit", **values):
+    """Post the editor's "Submit to Local publishing" (or ``action``) for ``page``."""
+    data = form_data(page, **{value_name(spring.EVENT_ID, "date"): EVENT_DATE})
+    data.update(values)
+    data[action] = "1"
+    return client.post(edit_url(page), data)
+
+
+def refused(response):
+    """Whether Wagtail's admin refused the request (a 403, or its redirect to
+    the dashboard with "you do not have permission")."""
+    if response.status_code in (403, 404):
+        return True
+    messages = [str(m) for m in getattr(response.wsgi_request, "_messages", [])]
+    return response.status_code == 302 and any(
+        "do not have permission" in message for message in messages
+    )
+
+
+def act(client, page, action, comment=""):
+    """Post a workflow action (approve / reject) as the dashboard's button does."""
+    state = current_task_state(page)
+    url = reverse(
+        "wagtailadmin_pages:workflow_action", args=(page.pk, action, state.pk)
+    )
+    return client.post(url, {"comment": comment} if comment else {})
+
+
+def current_task_state(page):
+    page.refresh_from_db()
+    state = page.current_workflow_state
+    return state.current_task_state.specific if state else None
+
+
+def task_states(page):
+    return list(
+        TaskState.objects.for_instance(page).order_by("pk").select_related("task")
+    )

@@ -1,0 +1,215 @@
+"""The brand checks, each on the Spring promotion page of the demo."""
+
+import copy
+import uuid
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from wagtail import hooks
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
+
+from tests.inheritance.editing import spring_page
+from wagtail_distmark.inheritance import demo as spring
+from wagtail_distmark.inheritance.models import TemplatePage
+from wagtail_distmark.inheritance.overrides import make_override
+from wagtail_distmark.workflows.checks import (
+    CHECKS_HOOK,
+    ERROR,
+    FAILED,
+    PASSED,
+    Check,
+    ComplianceSubject,
+    Finding,
+    get_checks,
+    run_checks,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def with_values(page, block_id, **values):
+    """The page with the outlet's ``values`` for one block (not validated)."""
+    merged = page.merge.by_id(block_id)
+    page.overrides = {**page.overrides, block_id: make_override(merged, values)}
+    page.refresh_merge()
+    return page
+
+
+def filled(page):
+    return with_values(page, spring.EVENT_ID, date="2027-04-10")
+
+
+def result(report, name):
+    return next(r for r in report.results if r.name == name)
+
+
+def allow_in_local_zone(block_type):
+    template = TemplatePage.objects.get(slug=spring.SPRING_SLUG)
+    body = copy.deepcopy(list(template.body.raw_data))
+    for child in body:
+        if child["id"] == spring.LOCAL_ZONE_ID:
+            child["value"]["allowed_blocks"].append(block_type)
+    template.body = body
+    template.save_revision().publish()
+
+
+def local_zone(page, *children):
+    blocks = [
+        {"type": type_, "value": value, "id": str(uuid.uuid4())}
+        for type_, value in children
+    ]
+    return with_values(page, spring.LOCAL_ZONE_ID, blocks=blocks)
+
+
+def test_a_filled_in_page_passes_every_check(demo):
+    report = run_checks(filled(spring_page(demo.lille)))
+    assert report.passed
+    assert {r.status for r in report.results} == {PASSED}
+    assert report.summary() == "All 5 brand checks passed."
+
+
+def test_required_blocks_name_the_block_and_field(demo):
+    report = run_checks(spring_page(demo.lille))
+    required = result(report, "required_blocks")
+    assert required.status == FAILED
+    assert [str(f) for f in required.findings] == [
+        "Event: Required, still to fill in: Date."
+    ]
+
+
+def test_out_of_bounds_discount_is_a_finding_naming_the_block(demo):
+    page = with_values(
+        filled(spring_page(demo.lille)), spring.PROMOTION_ID, discount_percent=30
+    )
+    rules = result(run_checks(page), "template_rules")
+    assert rules.status == FAILED
+    assert [f.where for f in rules.findings] == ["Promotion › Discount (%)"]
+
+
+def test_a_value_for_a_locked_field_is_a_finding(demo):
+    page = filled(spring_page(demo.lille))
+    merged = page.merge.by_id(spring.HERO_ID)
+    override = make_override(merged, {"title": "Tout gratuit"})
+    page.overrides = {**page.overrides, spring.HERO_ID: override}
+    rules = result(run_checks(page), "template_rules")
+    assert [str(f) for f in rules.findings] == [
+        "Hero › Title: HQ has locked this field."
+    ]
+
+
+@pytest.mark.parametrize(
+    "subtitle, found",
+    [
+        (
+            "Tout est GRATUIT ce week-end",
+            ["“gratuit” is on HQ's list of banned words."],
+        ),
+        ("Livraison gratuitement offerte", []),  # whole words only
+    ],
+)
+def test_banned_words_in_what_the_outlet_wrote(demo, settings, subtitle, found):
+    settings.WAGTAIL_DISTMARK = {"BANNED_WORDS": ["gratuit", "  "]}
+    page = with_values(
+        filled(spring_page(demo.lille)), spring.HERO_ID, subtitle=subtitle
+    )
+    banned = result(run_checks(page), "banned_words")
+    assert [str(f.message) for f in banned.findings] == found
+    assert all(f.where == "Hero › Subtitle" for f in banned.findings)
+
+
+def test_hqs_own_text_is_not_judged(demo, settings):
+    # HQ's locked brand text says "refunded"; the outlet cannot change it.
+    settings.WAGTAIL_DISTMARK = {"BANNED_WORDS": ["refunded"]}
+    assert result(
+        run_checks(filled(spring_page(demo.lille))), "banned_words"
+    ).status == (PASSED)
+
+
+def test_links_in_local_rich_text_must_be_on_allowed_domains(demo, settings):
+    settings.WAGTAIL_DISTMARK = {"ALLOWED_LINK_DOMAINS": ["brand.example"]}
+    page = local_zone(
+        filled(spring_page(demo.lille)),
+        ("rich_text", '<p>See <a href="https://cheap.example/deal">this</a></p>'),
+        ("rich_text", '<p><a href="https://shop.brand.example/">ok</a></p>'),
+    )
+    links = result(run_checks(page), "link_domains")
+    assert links.status == FAILED
+    assert len(links.findings) == 1
+    assert "cheap.example" in str(links.findings[0])
+    assert links.findings[0].where == "Local zone › Text"
+
+
+def test_images_the_outlet_adds_need_alt_text(demo):
+    allow_in_local_zone("image")
+    Image = get_image_model()
+    described = Image.objects.create(
+        title="Shop front", file=get_test_image_file(), description="Our shop front"
+    )
+    bare = Image.objects.create(title="IMG_2041", file=get_test_image_file())
+    page = local_zone(
+        filled(spring_page(demo.lille)),
+        ("image", {"image": described.pk, "caption": ""}),
+        ("image", {"image": bare.pk, "caption": ""}),
+    )
+    alt = result(run_checks(page), "alt_text")
+    assert alt.status == FAILED
+    assert len(alt.findings) == 1
+    assert "IMG_2041" in str(alt.findings[0])
+
+
+class ShoutingCheck(Check):
+    name = "no_shouting"
+    label = "No capitals-only titles"
+
+    def run(self, subject):
+        title = subject.obj.title
+        if title.isupper():
+            yield Finding("Write the title in sentence case.", "Title")
+
+
+def test_projects_add_checks_with_the_hook(demo, settings):
+    page = filled(spring_page(demo.lille))
+    page.title = "SPRING SALE"
+    with hooks.register_temporarily(CHECKS_HOOK, lambda: [ShoutingCheck()]):
+        report = run_checks(page)
+        assert not report.passed
+        assert "- Title: Write the title in sentence case." in report.summary()
+        settings.WAGTAIL_DISTMARK = {"DISABLED_CHECKS": ["no_shouting"]}
+        assert "no_shouting" not in [check.name for check in get_checks()]
+
+
+def test_check_names_must_be_unique(demo):
+    class Again(ShoutingCheck):
+        name = "banned_words"
+
+    with (
+        hooks.register_temporarily(CHECKS_HOOK, lambda: [Again()]),
+        pytest.raises(ImproperlyConfigured),
+    ):
+        get_checks()
+
+
+def test_a_check_that_raises_is_an_error_not_a_pass(demo):
+    class Broken(Check):
+        name = "broken"
+        label = "Broken"
+
+        def run(self, subject):
+            raise ValueError("boom")
+
+    report = run_checks(filled(spring_page(demo.lille)), checks=[Broken()])
+    assert not report.passed
+    assert report.results[0].status == ERROR
+    assert "Broken could not run: ValueError: boom" in report.summary()
+
+
+def test_subject_counts_changes_and_reads_discounts(demo):
+    page = with_values(
+        spring_page(demo.lille), spring.PROMOTION_ID, discount_percent=18
+    )
+    page = with_values(page, spring.HERO_ID, subtitle="Chez nous")
+    subject = ComplianceSubject(page)
+    assert subject.changed_block_count == 2
+    assert subject.highest_discount == 18
+    assert subject.outlet == demo.lille

@@ -1,0 +1,274 @@
+"""Local publishing through the real admin views: compliance → outlet approval → HQ review."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from wagtail.models import PageLogEntry, TaskState, WorkflowState
+
+from tests.workflows.flow import (
+    act,
+    current_task_state,
+    refused,
+    spring_page,
+    submit,
+    task_states,
+)
+from wagtail_distmark.inheritance import demo as spring
+from wagtail_distmark.inheritance.overrides import make_override
+from wagtail_distmark.workflows.models import (
+    BrandComplianceTask,
+    HQReviewTask,
+    OutletApprovalTask,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def statuses(page):
+    return [
+        (type(state.task.specific).__name__, state.status)
+        for state in TaskState.objects.for_instance(page).order_by("pk")
+    ]
+
+
+def force_discount(page, discount, user):
+    """Save a draft with ``discount`` without the editor's validation, as an
+    import, an API client or a script could."""
+    page = page.get_latest_revision_as_object()
+    merged = page.merge.by_id(spring.PROMOTION_ID)
+    page.overrides = {
+        **page.overrides,
+        spring.PROMOTION_ID: make_override(merged, {"discount_percent": discount}),
+    }
+    page.save_revision(user=user, clean=False)
+    return page
+
+
+def test_lille_submission_passes_compliance_reaches_lille_manager_and_goes_live(
+    login, demo, client, django_capture_on_commit_callbacks
+):
+    page = spring_page(demo.lille)
+    login("lille-editor")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit(client, page)
+    assert response.status_code == 302
+    assert statuses(page) == [
+        ("BrandComplianceTask", "approved"),
+        ("OutletApprovalTask", "in_progress"),
+    ]
+    compliance = task_states(page)[0].specific
+    assert compliance.comment == "All 5 brand checks passed."
+    assert {r["status"] for r in compliance.results} == {"passed"}
+
+    # Only Lille's manager is asked, by an email naming outlet, page, task and link.
+    assert [message.to for message in mail.outbox] == [
+        ["lille-manager@distmark.example"]
+    ]
+    email = mail.outbox[0]
+    assert "[Lille Centre]" in email.subject and "Spring promotion" in email.subject
+    assert "Outlet approval" in email.body and "Local publishing" in email.body
+    assert f"/admin/pages/{page.pk}/edit/" in email.body
+
+    # The editor cannot approve their own submission, even by crafting the URL.
+    assert refused(act(client, page, "approve"))
+    assert current_task_state(page).status == "in_progress"
+
+    client.force_login(demo.users["lille-manager"])
+    response = client.get("/admin/")
+    assert "Spring promotion" in response.content.decode()  # awaiting your review
+    with django_capture_on_commit_callbacks(execute=True):
+        response = act(client, page, "approve")
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.live
+    # A 10 % discount and few changes: HQ's review is skipped, and says so.
+    assert statuses(page)[-1] == ("HQReviewTask", "skipped")
+    skip = PageLogEntry.objects.get(page=page, action="wagtail_distmark.workflow.skip")
+    assert "no HQ review needed" in skip.message
+
+    response = client.get(f"/{spring.SPRING_SLUG}/", HTTP_HOST="lille.localhost")
+    assert response.status_code == 200
+    # The submitter hears of the approval through Wagtail's own email.
+    assert mail.outbox[-1].to == ["lille-editor@distmark.example"]
+
+
+def test_a_30_percent_discount_is_rejected_automatically_naming_the_block(
+    demo, django_capture_on_commit_callbacks
+):
+    editor = demo.users["lille-editor"]
+    page = force_discount(spring_page(demo.lille), 30, editor)
+    workflow = page.get_workflow()
+    with django_capture_on_commit_callbacks(execute=True):
+        state = workflow.start(page, editor)
+    assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    compliance = state.current_task_state.specific
+    assert compliance.status == "rejected"
+    assert "Promotion › Discount (%): HQ allows discounts from 5 % to 20 %." in (
+        compliance.comment
+    )
+    failed = [r for r in compliance.results if r["status"] == "failed"]
+    assert failed[0]["check"] == "template_rules"
+    assert failed[0]["findings"][0]["where"] == "Promotion › Discount (%)"
+    page.refresh_from_db()
+    assert not page.live
+    # Nobody is asked to approve; the submitter gets the findings by email.
+    assert [message.to for message in mail.outbox] == [
+        ["lille-editor@distmark.example"]
+    ]
+    assert "HQ allows discounts from 5 % to 20 %" in mail.outbox[0].body
+    # The finding is in the page's history, readable.
+    reject = PageLogEntry.objects.get(page=page, action="wagtail.workflow.reject")
+    assert "Promotion › Discount (%)" in reject.data["comment"]
+
+
+def test_marseille_submission_never_reaches_lille_manager(
+    login, demo, client, django_capture_on_commit_callbacks
+):
+    page = spring_page(demo.marseille)
+    login("marseille-editor")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, page)
+    assert current_task_state(page).task.specific.__class__ is OutletApprovalTask
+    # Marseille has no manager and the South region none either: HQ approves.
+    assert [message.to for message in mail.outbox] == [["hq@distmark.example"]]
+    lille_manager = demo.users["lille-manager"]
+    assert not TaskState.objects.reviewable_by(lille_manager).exists()
+    client.logout()
+    client.force_login(lille_manager)
+    assert "Spring promotion" not in client.get("/admin/").content.decode()
+    assert refused(act(client, page, "approve"))
+    assert current_task_state(page).status == "in_progress"
+    page.refresh_from_db()
+    assert not page.live
+
+
+def test_editor_posting_action_publish_does_not_publish(login, demo, client):
+    page = spring_page(demo.lille)
+    login("lille-editor")
+    response = submit(client, page, action="action-publish")
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert not page.live
+    assert page.current_workflow_state is None
+
+
+def test_a_manager_submitting_is_approved_by_the_regional_manager(
+    login, demo, client, django_capture_on_commit_callbacks
+):
+    page = spring_page(demo.lille)
+    login("lille-manager")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, page)
+    # Lille's only manager submitted: the North region's manager approves.
+    assert [message.to for message in mail.outbox] == [
+        ["north-manager@distmark.example"]
+    ]
+    assert refused(act(client, page, "approve"))
+    client.force_login(demo.users["north-manager"])
+    assert act(client, page, "approve").status_code == 302
+    page.refresh_from_db()
+    assert page.live
+
+
+def test_an_approver_requests_changes_and_the_comment_reaches_the_submitter(
+    login, demo, client, django_capture_on_commit_callbacks
+):
+    page = spring_page(demo.lille)
+    login("lille-editor")
+    submit(client, page)
+    client.force_login(demo.users["lille-manager"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = act(client, page, "reject", comment="Add the store's address.")
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.current_workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    assert mail.outbox[-1].to == ["lille-editor@distmark.example"]
+    assert "Add the store's address." in mail.outbox[-1].body
+
+
+def test_hq_reviews_a_discount_above_its_limit(
+    login, demo, client, django_capture_on_commit_callbacks
+):
+    page = spring_page(demo.lille)
+    login("lille-editor")
+    submit(
+        client,
+        page,
+        **{f"overrides-v-{spring.PROMOTION_ID}-discount_percent": "18"},
+    )
+    client.force_login(demo.users["lille-manager"])
+    with django_capture_on_commit_callbacks(execute=True):
+        act(client, page, "approve")
+    state = current_task_state(page)
+    assert isinstance(state.task.specific, HQReviewTask)
+    assert state.reason == "A 18 % discount (limit 15 %)."
+    assert [message.to for message in mail.outbox][-1] == ["hq@distmark.example"]
+    page.refresh_from_db()
+    assert not page.live
+    client.force_login(demo.users["hq"])
+    assert act(client, page, "approve").status_code == 302
+    page.refresh_from_db()
+    assert page.live
+
+
+def test_a_check_that_raises_rejects_with_the_error(
+    demo, monkeypatch, django_capture_on_commit_callbacks
+):
+    from wagtail_distmark.workflows import checks
+
+    def broken(self, subject):
+        raise RuntimeError("dictionary service down")
+
+    monkeypatch.setattr(checks.BannedWordsCheck, "run", broken)
+    page = spring_page(demo.lille)
+    editor = demo.users["lille-editor"]
+    page = force_discount(page, 10, editor)
+    state = page.get_workflow().start(page, editor)
+    compliance = state.current_task_state.specific
+    assert compliance.status == "rejected"
+    assert "could not run: RuntimeError: dictionary service down" in compliance.comment
+    assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
+
+
+def test_the_compliance_task_offers_no_manual_action(demo):
+    task = BrandComplianceTask.objects.get()
+    page = spring_page(demo.lille)
+    assert task.get_actions(page, demo.users["hq"]) == []
+
+
+def test_scheduled_publishing_waits_for_go_live_at(
+    login, demo, client, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    page = spring_page(demo.lille)
+    login("lille-editor")
+    go_live = timezone.localtime(timezone.now() + timedelta(days=2))
+    submit(client, page, go_live_at=go_live.strftime("%Y-%m-%d %H:%M"))
+    client.force_login(demo.users["lille-manager"])
+    act(client, page, "approve")
+    page.refresh_from_db()
+    assert not page.live
+    revision = page.latest_revision
+    assert revision.approved_go_live_at is not None
+    with pytest.MonkeyPatch.context() as patch:
+        later = timezone.now() + timedelta(days=3)
+        patch.setattr(timezone, "now", lambda: later)
+        call_command("publish_scheduled")
+    page.refresh_from_db()
+    assert page.live
+
+
+def test_workflow_history_shows_each_step(login, demo, client):
+    page = spring_page(demo.lille)
+    login("lille-editor")
+    submit(client, page)
+    client.force_login(demo.users["lille-manager"])
+    act(client, page, "approve")
+    response = client.get(reverse("wagtailadmin_pages:history", args=(page.pk,)))
+    content = response.content.decode()
+    assert "All 5 brand checks passed." in content
+    assert "no HQ review needed" in content

@@ -1,0 +1,338 @@
+"""Workflow task types for local publishing, listed in Settings > Workflows.
+
+* :class:`BrandComplianceTask` runs the brand checks when it starts and
+  approves or rejects on its own, keeping every finding.
+* :class:`OutletApprovalTask` is approved by the people responsible for the
+  object's outlet, resolved when asked (see :mod:`.approvers`).
+* :class:`HQReviewTask` is a group approval that only applies when the change
+  is big enough to matter to HQ; otherwise it is skipped, and the skip logged.
+
+They work on pages and on snippets (campaigns) alike: the outlet is found by
+:func:`.objects.outlet_for`.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+from wagtail.models import AbstractGroupApprovalTask, Task, TaskState
+
+from ..outlets.access import get_network_roles
+from .approvers import approver_groups, approvers_for
+from .checks import run_checks
+from .objects import objects_of_outlets_q, outlet_for, outlet_ids_for_objects
+
+REVIEW_ACTIONS = [
+    ("reject", _("Request changes"), True),
+    ("approve", _("Approve"), False),
+    ("approve", _("Approve with comment"), True),
+]
+
+
+def _revision_object(task_state):
+    return task_state.revision.as_object()
+
+
+# Brand compliance ----------------------------------------------------------------
+
+
+class ComplianceTaskState(TaskState):
+    """A brand compliance run: the findings of every check."""
+
+    results = models.JSONField(_("check results"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("brand compliance result")
+        verbose_name_plural = _("brand compliance results")
+
+
+class BrandComplianceTask(Task):
+    """Automatic: runs the brand checks, approves when all pass, else rejects."""
+
+    task_state_class = ComplianceTaskState
+
+    class Meta:
+        verbose_name = _("Brand compliance check")
+        verbose_name_plural = _("Brand compliance checks")
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "Runs the brand checks (locked content, bounds, links, banned words, "
+            "required blocks, alt text) and approves or requests changes by itself."
+        )
+
+    def start(self, workflow_state, user=None):
+        task_state = super().start(workflow_state, user=user)
+        try:
+            report = run_checks(_revision_object(task_state))
+        except Exception as error:  # never approve what could not be checked
+            task_state.comment = gettext("The brand checks could not run: %s") % error
+            task_state.reject(user=None, update=False, comment=task_state.comment)
+            notify_compliance_failed(task_state)
+            return task_state
+        task_state.results = report.as_json()
+        if report.passed:
+            task_state.approve(user=None, update=False, comment=report.summary())
+        else:
+            task_state.reject(user=None, update=False, comment=report.summary())
+            notify_compliance_failed(task_state)
+        return task_state
+
+    def get_actions(self, obj, user):
+        return []  # nobody approves by hand; resubmitting runs the checks again
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        raise PermissionDenied
+
+
+def notify_compliance_failed(task_state):
+    from .notifications import COMPLIANCE_FAILED, notify
+
+    notify(COMPLIANCE_FAILED, task_state)
+
+
+# Outlet approval -----------------------------------------------------------------
+
+
+class OutletApprovalTask(Task):
+    """Approved by the object's outlet managers (else regional managers, else HQ)."""
+
+    class Meta:
+        verbose_name = _("Outlet approval")
+        verbose_name_plural = _("Outlet approvals")
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "The managers of the outlet the page or campaign belongs to approve "
+            "it; when the outlet has none, its regional managers, then HQ."
+        )
+
+    def get_approvers(self, obj, submitter=None):
+        return approvers_for(outlet_for(obj), submitter)
+
+    def _submitter(self, obj):
+        state = obj.current_workflow_state
+        return state.requested_by if state else None
+
+    def user_can_approve(self, obj, user):
+        if not (user.is_authenticated and user.is_active):
+            return False
+        submitter = self._submitter(obj)
+        if submitter is not None and submitter.pk == user.pk:
+            return False  # nobody approves their own submission
+        if user.is_superuser:
+            return True
+        cache = getattr(user, "_distmark_approves", None)
+        if cache is None:
+            cache = user._distmark_approves = {}
+        key = (obj.get_base_content_type().pk, str(obj.pk))
+        if key not in cache:
+            outlet = outlet_for(obj)
+            request = (
+                outlet.pk if outlet else None,
+                submitter.pk if submitter else None,
+            )
+            group_id = approver_groups([request])[request]
+            cache[key] = (
+                group_id is not None and user.groups.filter(pk=group_id).exists()
+            )
+        return cache[key]
+
+    def user_can_access_editor(self, obj, user):
+        return self.user_can_approve(obj, user)
+
+    def locked_for_user(self, obj, user):
+        return not self.user_can_approve(obj, user)
+
+    def user_can_lock(self, obj, user):
+        return self.user_can_approve(obj, user)
+
+    def get_actions(self, obj, user):
+        return list(REVIEW_ACTIONS) if self.user_can_approve(obj, user) else []
+
+    @transaction.atomic
+    def on_action(self, task_state, user, action_name, **kwargs):
+        # Wagtail's views check get_actions(); commands and scripts come here too.
+        obj = task_state.workflow_state.content_object
+        if not self.user_can_approve(getattr(obj, "specific", obj), user):
+            raise PermissionDenied
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        states = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
+        if user.is_superuser:
+            return states
+        roles = get_network_roles(user)
+        if not roles.is_hq:
+            # Narrow in SQL to the outlets the user manages, directly or by region.
+            candidates = roles.manager_of | roles.region_manager_of
+            if not candidates:
+                return TaskState.objects.none()
+            states = states.filter(objects_of_outlets_q(candidates))
+        rows = list(
+            states.values_list(
+                "pk",
+                "workflow_state__base_content_type_id",
+                "workflow_state__object_id",
+                "workflow_state__requested_by_id",
+            )
+        )
+        outlets = outlet_ids_for_objects([(ct, oid) for _pk, ct, oid, _by in rows])
+        requests = {
+            (outlets[(ct, str(oid))], requested_by)
+            for _pk, ct, oid, requested_by in rows
+        }
+        resolved = approver_groups(requests)
+        user_groups = set(user.groups.values_list("pk", flat=True))
+        reviewable = [
+            pk
+            for pk, ct, oid, requested_by in rows
+            if requested_by != user.pk
+            and resolved[(outlets[(ct, str(oid))], requested_by)] in user_groups
+        ]
+        return TaskState.objects.filter(pk__in=reviewable)
+
+
+# Conditional HQ review ------------------------------------------------------------
+
+
+class HQReviewTaskState(TaskState):
+    """An HQ review, with why it applied (or why it was skipped)."""
+
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("HQ review state")
+        verbose_name_plural = _("HQ review states")
+
+
+class HQReviewTask(AbstractGroupApprovalTask):
+    """A group approval that applies only to changes that matter to HQ."""
+
+    review_when_blocks_changed_over = models.PositiveIntegerField(
+        _("review when more blocks changed than"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "HQ reviews when the outlet changed or hid more than this many "
+            "template blocks. Leave empty to ignore."
+        ),
+    )
+    review_when_discount_over = models.PositiveSmallIntegerField(
+        _("review when a discount is above (%)"),
+        null=True,
+        blank=True,
+        help_text=_("HQ reviews any discount above this. Leave empty to ignore."),
+    )
+    review_when_contacts_over = models.PositiveIntegerField(
+        _("review when more contacts targeted than"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For campaigns: HQ reviews sends to more contacts than this. "
+            "Leave empty to ignore."
+        ),
+    )
+
+    task_state_class = HQReviewTaskState
+    admin_form_fields = [
+        *AbstractGroupApprovalTask.admin_form_fields,
+        "review_when_blocks_changed_over",
+        "review_when_discount_over",
+        "review_when_contacts_over",
+    ]
+
+    class Meta:
+        verbose_name = _("Conditional HQ review")
+        verbose_name_plural = _("Conditional HQ reviews")
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "Members of the chosen groups approve, but only when the change goes "
+            "beyond the limits set here; otherwise the step is skipped."
+        )
+
+    def get_approvers(self, obj, submitter=None):
+        users = get_user_model().objects.filter(
+            groups__in=self.groups.all(), is_active=True
+        )
+        if submitter is not None:
+            users = users.exclude(pk=submitter.pk)
+        return users.distinct().order_by("pk")
+
+    def review_reasons(self, obj):
+        """Why HQ must review ``obj`` (empty: it need not). No limit set: always."""
+        from .checks import ComplianceSubject
+
+        limits = (
+            self.review_when_blocks_changed_over,
+            self.review_when_discount_over,
+            self.review_when_contacts_over,
+        )
+        if all(limit is None for limit in limits):
+            return [gettext("HQ reviews every submission.")]
+        subject = ComplianceSubject(obj)
+        reasons = []
+        if self.review_when_blocks_changed_over is not None:
+            changed = subject.changed_block_count
+            if changed > self.review_when_blocks_changed_over:
+                reasons.append(
+                    gettext("%(count)s blocks changed (limit %(limit)s).")
+                    % {"count": changed, "limit": self.review_when_blocks_changed_over}
+                )
+        if self.review_when_discount_over is not None:
+            discount = subject.highest_discount
+            if discount is not None and discount > self.review_when_discount_over:
+                reasons.append(
+                    gettext("A %(discount)s %% discount (limit %(limit)s %%).")
+                    % {"discount": discount, "limit": self.review_when_discount_over}
+                )
+        if self.review_when_contacts_over is not None:
+            size = getattr(obj, "audience_size", None)
+            size = size() if callable(size) else size
+            if size is not None and size > self.review_when_contacts_over:
+                reasons.append(
+                    gettext("%(count)s contacts targeted (limit %(limit)s).")
+                    % {"count": size, "limit": self.review_when_contacts_over}
+                )
+        return reasons
+
+    def start(self, workflow_state, user=None):
+        obj = workflow_state.content_object.get_latest_revision().as_object()
+        reasons = self.review_reasons(obj)
+        if reasons:
+            task_state = super().start(workflow_state, user=user)
+            task_state.reason = " ".join(reasons)
+            task_state.save(update_fields=["reason"])
+            return task_state
+        task_state = self.get_task_state_class()(
+            workflow_state=workflow_state,
+            task=self,
+            revision=workflow_state.content_object.get_latest_revision(),
+            status=TaskState.STATUS_SKIPPED,
+            finished_at=timezone.now(),
+            reason=gettext("Within the limits: no HQ review needed."),
+        )
+        task_state.save()
+        log(
+            instance=obj,
+            action="wagtail_distmark.workflow.skip",
+            data={
+                "workflow": {
+                    "id": workflow_state.workflow_id,
+                    "title": workflow_state.workflow.name,
+                    "task": {"id": self.pk, "title": self.name},
+                    "task_state_id": task_state.pk,
+                },
+                "reason": task_state.reason,
+            },
+            revision=task_state.revision,
+            user=None,
+        )
+        return task_state
