@@ -1,8 +1,14 @@
 from wagtail import hooks
 
 from .blocks import ProductOfferBlock, notice_block
+from .checks import NoShoutingCheck
 
 
 @hooks.register("register_distmark_template_blocks")
 def register_example_template_blocks():
     return [("product_offer", ProductOfferBlock()), ("notice", notice_block())]
+
+
+@hooks.register("register_distmark_check")
+def register_example_checks():
+    return [NoShoutingCheck()]

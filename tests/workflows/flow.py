@@ -5,8 +5,18 @@ from wagtail.models import TaskState
 
 from tests.inheritance.editing import edit_url, form_data, spring_page, value_name
 from wagtail_distmark.inheritance import demo as spring
+from wagtail_distmark.inheritance.overrides import make_override
 
-__all__ = ["spring_page", "submit", "act", "refused", "current_task_state"]
+__all__ = [
+    "spring_page",
+    "submit",
+    "act",
+    "refused",
+    "current_task_state",
+    "with_values",
+    "filled",
+    "result",
+]
 
 EVENT_DATE = "2027-04-10"
 
@@ -49,3 +59,19 @@ def task_states(page):
     return list(
         TaskState.objects.for_instance(page).order_by("pk").select_related("task")
     )
+
+
+def with_values(page, block_id, **values):
+    """The page with the outlet's ``values`` for one block (not validated)."""
+    merged = page.merge.by_id(block_id)
+    page.overrides = {**page.overrides, block_id: make_override(merged, values)}
+    page.refresh_merge()
+    return page
+
+
+def filled(page):
+    return with_values(page, spring.EVENT_ID, date="2027-04-10")
+
+
+def result(report, name):
+    return next(r for r in report.results if r.name == name)

@@ -9,7 +9,7 @@ from wagtail import hooks
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
-from tests.inheritance.editing import spring_page
+from tests.workflows.flow import filled, result, spring_page, with_values
 from wagtail_distmark.inheritance import demo as spring
 from wagtail_distmark.inheritance.models import TemplatePage
 from wagtail_distmark.inheritance.overrides import make_override
@@ -26,22 +26,6 @@ from wagtail_distmark.workflows.checks import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def with_values(page, block_id, **values):
-    """The page with the outlet's ``values`` for one block (not validated)."""
-    merged = page.merge.by_id(block_id)
-    page.overrides = {**page.overrides, block_id: make_override(merged, values)}
-    page.refresh_merge()
-    return page
-
-
-def filled(page):
-    return with_values(page, spring.EVENT_ID, date="2027-04-10")
-
-
-def result(report, name):
-    return next(r for r in report.results if r.name == name)
 
 
 def allow_in_local_zone(block_type):
@@ -66,7 +50,7 @@ def test_a_filled_in_page_passes_every_check(demo):
     report = run_checks(filled(spring_page(demo.lille)))
     assert report.passed
     assert {r.status for r in report.results} == {PASSED}
-    assert report.summary() == "All 5 brand checks passed."
+    assert report.summary() == "All 6 brand checks passed."
 
 
 def test_required_blocks_name_the_block_and_field(demo):
@@ -158,8 +142,8 @@ def test_images_the_outlet_adds_need_alt_text(demo):
     assert "IMG_2041" in str(alt.findings[0])
 
 
-class ShoutingCheck(Check):
-    name = "no_shouting"
+class CapitalTitleCheck(Check):
+    name = "no_capital_titles"
     label = "No capitals-only titles"
 
     def run(self, subject):
@@ -171,16 +155,16 @@ class ShoutingCheck(Check):
 def test_projects_add_checks_with_the_hook(demo, settings):
     page = filled(spring_page(demo.lille))
     page.title = "SPRING SALE"
-    with hooks.register_temporarily(CHECKS_HOOK, lambda: [ShoutingCheck()]):
+    with hooks.register_temporarily(CHECKS_HOOK, lambda: [CapitalTitleCheck()]):
         report = run_checks(page)
         assert not report.passed
         assert "- Title: Write the title in sentence case." in report.summary()
-        settings.WAGTAIL_DISTMARK = {"DISABLED_CHECKS": ["no_shouting"]}
-        assert "no_shouting" not in [check.name for check in get_checks()]
+        settings.WAGTAIL_DISTMARK = {"DISABLED_CHECKS": ["no_capital_titles"]}
+        assert "no_capital_titles" not in [check.name for check in get_checks()]
 
 
 def test_check_names_must_be_unique(demo):
-    class Again(ShoutingCheck):
+    class Again(CapitalTitleCheck):
         name = "banned_words"
 
     with (
