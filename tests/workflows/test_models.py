@@ -272,3 +272,51 @@ def test_workflow_history_shows_each_step(login, demo, client):
     content = response.content.decode()
     assert "All 6 brand checks passed." in content
     assert "no HQ review needed" in content
+
+
+def test_a_rejected_page_is_fixed_and_resubmitted(
+    login, demo, client, django_capture_on_commit_callbacks
+):
+    editor = demo.users["lille-editor"]
+    page = force_discount(spring_page(demo.lille), 30, editor)
+    state = page.get_workflow().start(page, editor)
+    assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    login("lille-editor")
+    # The editor shows the findings in the page's workflow status.
+    response = client.get(f"/admin/pages/{page.pk}/edit/")
+    assert "HQ allows discounts from 5 % to 20 %." in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(
+            client,
+            page,
+            **{f"overrides-v-{spring.PROMOTION_ID}-discount_percent": "10"},
+        )
+    state.refresh_from_db()
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert statuses(page)[-2:] == [
+        ("BrandComplianceTask", "approved"),
+        ("OutletApprovalTask", "in_progress"),
+    ]
+    assert mail.outbox[-1].to == ["lille-manager@distmark.example"]
+
+
+def test_a_check_whose_query_fails_does_not_break_the_submission(demo, monkeypatch):
+    from django.db import connection
+
+    from wagtail_distmark.workflows import checks
+
+    def bad_query(self, subject):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM no_such_table")
+        return []
+
+    monkeypatch.setattr(checks.AltTextCheck, "run", bad_query)
+    editor = demo.users["lille-editor"]
+    page = force_discount(spring_page(demo.lille), 10, editor)
+    state = page.get_workflow().start(page, editor)
+    assert state.current_task_state.specific.status == "rejected"
+    assert "Images have alt text could not run" in state.current_task_state.comment
+    # The transaction is still usable: the page's history was written.
+    assert PageLogEntry.objects.filter(
+        page=page, action="wagtail.workflow.reject"
+    ).exists()

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import transaction
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import format_lazy
@@ -429,9 +430,12 @@ def run_checks(obj, checks=None):
     results = []
     for check in checks if checks is not None else get_checks():
         try:
-            if not check.applies_to(subject):
-                continue
-            findings = list(check.run(subject))
+            # A savepoint: a check's failed query must not abort the
+            # submission's transaction (PostgreSQL refuses every later query).
+            with transaction.atomic():
+                if not check.applies_to(subject):
+                    continue
+                findings = list(check.run(subject))
         except Exception as error:  # a broken check must never approve
             logger.exception("Brand check %s failed on %r", check.name, obj)
             results.append(
