@@ -320,3 +320,46 @@ def test_a_check_whose_query_fails_does_not_break_the_submission(demo, monkeypat
     assert PageLogEntry.objects.filter(
         page=page, action="wagtail.workflow.reject"
     ).exists()
+
+
+@pytest.mark.parametrize("username", ["lille-editor", "lille-manager"])
+def test_lille_cannot_reach_marseilles_submission_by_any_workflow_url(
+    login, demo, client, username
+):
+    from tests.outlets.test_viewsets import assert_no_access
+
+    page = spring_page(demo.marseille)
+    login("marseille-editor")
+    submit(client, page)
+    task_state = current_task_state(page)
+    workflow_state = page.current_workflow_state
+    client.logout()
+    client = login(username)
+    urls = [
+        reverse(
+            "wagtailadmin_pages:workflow_action", args=(page.pk, action, task_state.pk)
+        )
+        for action in ("approve", "reject")
+    ] + [
+        reverse(
+            "wagtailadmin_pages:collect_workflow_action_data",
+            args=(page.pk, "approve", task_state.pk),
+        ),
+        reverse(
+            "wagtailadmin_pages:workflow_preview", args=(page.pk, task_state.task_id)
+        ),
+        reverse("wagtailadmin_pages:workflow_history", args=(page.pk,)),
+        reverse(
+            "wagtailadmin_pages:workflow_history_detail",
+            args=(page.pk, workflow_state.pk),
+        ),
+        reverse("wagtailadmin_pages:confirm_workflow_cancellation", args=(page.pk,)),
+    ]
+    for url in urls:
+        assert_no_access(client.get(url), "Vieux-Port", client=client)
+        assert_no_access(
+            client.post(url, {"comment": "ok"}), "Vieux-Port", client=client
+        )
+    assert current_task_state(page).status == "in_progress"
+    page.refresh_from_db()
+    assert not page.live
