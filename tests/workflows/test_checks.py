@@ -197,3 +197,23 @@ def test_subject_counts_changes_and_reads_discounts(demo):
     assert subject.changed_block_count == 2
     assert subject.highest_discount == 18
     assert subject.outlet == demo.lille
+
+
+def test_other_page_types_are_checked_on_their_own_fields(demo, settings):
+    from wagtail_distmark.outlets.models import OutletHomePage
+
+    settings.WAGTAIL_DISTMARK = {
+        "BANNED_WORDS": ["gratuit"],
+        "ALLOWED_LINK_DOMAINS": ["brand.example"],
+    }
+    home = OutletHomePage.objects.get(pk=demo.lille.home_page_id)
+    home.intro = '<p>Café gratuit, <a href="https://cheap.example/">ici</a></p>'
+    report = run_checks(home)
+    assert [str(f) for f in result(report, "banned_words").findings] == [
+        "Introduction: “gratuit” is on HQ's list of banned words."
+    ]
+    assert [f.where for f in result(report, "link_domains").findings] == [
+        "Introduction"
+    ]
+    assert "template_rules" not in [r.name for r in report.results]
+    assert ComplianceSubject(home).changed_block_count == 1

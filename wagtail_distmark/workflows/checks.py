@@ -11,7 +11,8 @@ with a hook returning check instances::
 
 Outlets are judged on what they wrote: checks read the parts of a page the
 outlet changed (and the page title), not HQ's own content, which the outlet
-could not fix anyway. For a snippet (a campaign) everything is the outlet's.
+could not fix anyway. For a snippet (a campaign) or another page type, its own
+content fields are the outlet's.
 """
 
 import logging
@@ -59,8 +60,9 @@ class ContentPart:
     """Something the outlet wrote: a field of a block, or the title."""
 
     where: str
-    block: object  # a Wagtail block, or None for plain text (the title)
+    block: object  # a Wagtail block, or None for plain text and rich text fields
     value: object
+    is_title: bool = False
 
 
 @dataclass
@@ -143,11 +145,11 @@ class ComplianceSubject:
         parts = []
         title = getattr(self.obj, "title", "")
         if title:
-            parts.append(ContentPart(str(_("Title")), None, title))
+            parts.append(ContentPart(str(_("Title")), None, title, is_title=True))
         if self.merge is not None:
             parts.extend(self._local_page_parts())
         else:
-            parts.extend(self._stream_field_parts())
+            parts.extend(self._field_parts())
         return parts
 
     def _local_page_parts(self):
@@ -178,16 +180,40 @@ class ComplianceSubject:
                     f"{merged.label} › {child_block.label}", child_block, value
                 )
 
-    def _stream_field_parts(self):
-        from wagtail.fields import StreamField
+    def _field_parts(self):
+        """The object's own content fields: StreamField blocks, rich text,
+        text and web addresses (Wagtail's page fields aside from the title)."""
+        from django.db import models as db_models
+        from django.utils.text import capfirst
+        from wagtail.fields import RichTextField, StreamField
+        from wagtail.models import Page
 
-        for model_field in self.obj._meta.get_fields():
-            if not isinstance(model_field, StreamField):
+        page_fields = {field.name for field in Page._meta.get_fields()}
+        for model_field in self.obj._meta.concrete_fields:
+            name = model_field.name
+            if name in page_fields or name == "title" or not model_field.editable:
                 continue
-            for child in getattr(self.obj, model_field.name) or []:
-                yield ContentPart(
-                    str(child.block.label or child.block_type), child.block, child.value
-                )
+            value = getattr(self.obj, name)
+            if not value:
+                continue
+            where = str(capfirst(model_field.verbose_name))
+            if isinstance(model_field, StreamField):
+                for child in value:
+                    yield ContentPart(
+                        str(child.block.label or child.block_type),
+                        child.block,
+                        child.value,
+                    )
+            elif isinstance(model_field, RichTextField):
+                yield ContentPart(where, None, RichText(value))
+            elif isinstance(model_field, db_models.URLField):
+                yield ContentPart(where, blocks.URLBlock(), value)
+            elif isinstance(
+                model_field, (db_models.CharField, db_models.TextField)
+            ) and not (
+                model_field.choices or isinstance(model_field, db_models.SlugField)
+            ):
+                yield ContentPart(where, None, value)
 
     @cached_property
     def changed_block_count(self):
@@ -200,7 +226,7 @@ class ComplianceSubject:
                 for merged in self.merge.blocks
                 if merged.state in (FROM_OUTLET, HIDDEN)
             )
-        return sum(1 for part in self.local_parts if part.block is not None)
+        return sum(1 for part in self.local_parts if not part.is_title)
 
     @cached_property
     def highest_discount(self):
