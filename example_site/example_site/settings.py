@@ -134,6 +134,9 @@ TASKS = {
     }
 }
 
+# Local publishing needs earlier workflow steps to run again on a changed page.
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+
 WAGTAIL_DISTMARK = {
     "SITE_PORT": int(os.environ.get("DISTMARK_SITE_PORT", "8000")),
 }

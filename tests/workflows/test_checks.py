@@ -217,3 +217,10 @@ def test_other_page_types_are_checked_on_their_own_fields(demo, settings):
     ]
     assert "template_rules" not in [r.name for r in report.results]
     assert ComplianceSubject(home).changed_block_count == 1
+
+
+def test_findings_without_a_block_read_well(demo):
+    page = spring_page(demo.lille)
+    page.hq_template = None
+    report = run_checks(page)
+    assert "- The HQ template this page was built on was deleted." in report.summary()

@@ -1,6 +1,7 @@
 """Local publishing through the real admin views: compliance → outlet approval → HQ review."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 from wagtail.models import PageLogEntry, TaskState, WorkflowState
@@ -363,3 +364,108 @@ def test_lille_cannot_reach_marseilles_submission_by_any_workflow_url(
     assert current_task_state(page).status == "in_progress"
     page.refresh_from_db()
     assert not page.live
+
+
+def test_a_change_resubmitted_after_hq_asked_for_changes_is_checked_and_approved_again(
+    login, demo, client, settings, django_capture_on_commit_callbacks
+):
+    settings.WAGTAIL_DISTMARK = {"BANNED_WORDS": ["gratuit"]}
+    page = spring_page(demo.lille)
+    discount = f"overrides-v-{spring.PROMOTION_ID}-discount_percent"
+    subtitle = f"overrides-v-{spring.HERO_ID}-subtitle"
+    login("lille-editor")
+    submit(client, page, **{discount: "18"})
+    client.force_login(demo.users["lille-manager"])
+    act(client, page, "approve")
+    client.force_login(demo.users["hq"])
+    act(client, page, "reject", comment="18 % is too much.")
+    # The editor lowers the discount but slips in a banned word.
+    client.force_login(demo.users["lille-editor"])
+    submit(client, page, **{discount: "10", subtitle: "Tout est gratuit"})
+    page.refresh_from_db()
+    assert not page.live
+    state = page.current_workflow_state
+    assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    assert isinstance(
+        state.current_task_state.specific.task.specific, BrandComplianceTask
+    )
+    # Fixed: the checks pass and Lille's manager must approve the new version.
+    submit(client, page, **{discount: "10", subtitle: "Le printemps à Lille"})
+    assert isinstance(current_task_state(page).task.specific, OutletApprovalTask)
+    page.refresh_from_db()
+    assert not page.live
+
+
+def test_an_approvers_own_edits_are_checked_before_going_live(
+    login, demo, client, settings
+):
+    settings.WAGTAIL_DISTMARK = {"BANNED_WORDS": ["gratuit"]}
+    page = spring_page(demo.lille)
+    login("lille-editor")
+    submit(client, page)
+    client.force_login(demo.users["lille-manager"])
+    # Approve from the editor, with a change of their own.
+    submit(
+        client,
+        page,
+        action="action-workflow-action",
+        **{
+            "workflow-action-name": "approve",
+            f"overrides-v-{spring.HERO_ID}-subtitle": "Café gratuit",
+        },
+    )
+    page.refresh_from_db()
+    assert not page.live
+    state = page.current_workflow_state
+    assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    assert "gratuit" in state.current_task_state.comment
+
+
+def test_automatic_steps_are_logged_as_the_systems(login, demo, client):
+    page = spring_page(demo.lille)
+    login("lille-editor")
+    submit(client, page)
+    client.force_login(demo.users["lille-manager"])
+    act(client, page, "approve")
+    automatic = PageLogEntry.objects.filter(
+        page=page,
+        action__in=["wagtail.workflow.approve", "wagtail_distmark.workflow.skip"],
+    ).exclude(data__workflow__task__title="Outlet approval")
+    assert [entry.user_id for entry in automatic] == [None, None]
+    manual = PageLogEntry.objects.get(
+        page=page,
+        action="wagtail.workflow.approve",
+        data__workflow__task__title="Outlet approval",
+    )
+    assert manual.user == demo.users["lille-manager"]
+
+
+def test_why_hq_reviews_is_in_the_history(login, demo, client):
+    page = spring_page(demo.lille)
+    login("lille-editor")
+    submit(
+        client, page, **{f"overrides-v-{spring.PROMOTION_ID}-discount_percent": "18"}
+    )
+    client.force_login(demo.users["lille-manager"])
+    act(client, page, "approve")
+    entry = PageLogEntry.objects.get(
+        page=page, action="wagtail_distmark.workflow.review"
+    )
+    assert entry.message == "“HQ review” required: A 18 % discount (limit 15 %)."
+
+
+def test_hq_staff_do_not_review_their_own_submission(login, demo, client):
+    editor = demo.users["lille-editor"]
+    editor.groups.add(Group.objects.get(name="Network HQ"))
+    page = spring_page(demo.lille)
+    login("lille-editor")
+    submit(
+        client, page, **{f"overrides-v-{spring.PROMOTION_ID}-discount_percent": "18"}
+    )
+    client.force_login(demo.users["lille-manager"])
+    act(client, page, "approve")
+    state = current_task_state(page)
+    assert isinstance(state.task.specific, HQReviewTask)
+    client.force_login(editor)
+    assert refused(act(client, page, "approve"))
+    assert current_task_state(page).status == "in_progress"

@@ -75,3 +75,53 @@ def test_nothing_is_sent_when_the_submission_rolls_back(
     assert callbacks == []
     assert mail.outbox == []
     assert page.current_workflow_state is None
+
+
+def test_setting_one_event_keeps_the_others_defaults(
+    login, demo, client, settings, django_capture_on_commit_callbacks
+):
+    settings.WAGTAIL_DISTMARK = {
+        "WORKFLOW_NOTIFICATIONS": {"compliance_failed": ["submitter", "approvers"]}
+    }
+    login("lille-editor")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, spring_page(demo.lille))
+    assert recipients() == ["lille-manager@distmark.example"]
+
+
+def test_compliance_failures_can_reach_outlet_managers(
+    login, demo, client, settings, django_capture_on_commit_callbacks
+):
+    settings.WAGTAIL_DISTMARK = {
+        "BANNED_WORDS": ["gratuit"],
+        "WORKFLOW_NOTIFICATIONS": {
+            "compliance_failed": ["submitter", "approvers", "outlet_managers"]
+        },
+    }
+    login("lille-editor")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(
+            client,
+            spring_page(demo.lille),
+            **{"overrides-v-5f0c1c1e-0000-4000-8000-000000000001-subtitle": "gratuit"},
+        )
+    assert recipients() == [
+        "lille-editor@distmark.example",
+        "lille-manager@distmark.example",
+    ]
+    assert "gratuit" in mail.outbox[0].body
+
+
+def test_hq_without_a_group_reaches_nobody(
+    login, demo, client, settings, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import Group
+
+    Group.objects.filter(name="Network HQ").update(name="Head office")
+    settings.WAGTAIL_DISTMARK = {
+        "WORKFLOW_NOTIFICATIONS": {"approval_requested": ["hq"]}
+    }
+    login("lille-editor")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, spring_page(demo.lille))
+    assert mail.outbox == []

@@ -28,3 +28,12 @@ def test_objects_map_to_outlets_in_bulk(demo):
         keys[1]: demo.marseille.pk,
         keys[2]: None,
     }
+
+
+def test_a_moved_page_belongs_to_its_new_outlet_even_in_old_revisions(demo):
+    page = spring_page(demo.lille)
+    page.slug = "lille-spring"
+    revision = page.save_revision()
+    page.save()
+    page.move(Page.objects.get(pk=demo.gent.home_page_id), pos="last-child")
+    assert outlet_for(revision.as_object()) == demo.gent

@@ -52,7 +52,7 @@ class Finding:
     where: str = ""  # the block (and field) concerned, as the editor labels it
 
     def __str__(self):
-        return f"{self.where}: {self.message}" if self.where else self.message
+        return f"{self.where}: {self.message}" if self.where else str(self.message)
 
 
 @dataclass

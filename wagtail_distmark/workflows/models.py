@@ -11,19 +11,23 @@ They work on pages and on snippets (campaigns) alike: the outlet is found by
 :func:`.objects.outlet_for`.
 """
 
+import logging
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from wagtail.log_actions import log
+from wagtail.log_actions import LogContext, log
 from wagtail.models import AbstractGroupApprovalTask, Task, TaskState
 
 from ..outlets.access import get_network_roles
 from .approvers import approver_groups, approvers_for
 from .checks import run_checks
-from .objects import objects_of_outlets_q, outlet_for, outlet_ids_for_objects
+from .objects import objects_in_reach_q, outlet_for, outlet_ids_for_objects
+
+logger = logging.getLogger(__name__)
 
 REVIEW_ACTIONS = [
     ("reject", _("Request changes"), True),
@@ -69,18 +73,24 @@ class BrandComplianceTask(Task):
         task_state = super().start(workflow_state, user=user)
         try:
             report = run_checks(_revision_object(task_state))
+            passed, comment = report.passed, report.summary()
+            task_state.results = report.as_json()
         except Exception as error:  # never approve what could not be checked
-            task_state.comment = gettext("The brand checks could not run: %s") % error
-            task_state.reject(user=None, update=False, comment=task_state.comment)
-            notify_compliance_failed(task_state)
-            return task_state
-        task_state.results = report.as_json()
-        if report.passed:
-            task_state.approve(user=None, update=False, comment=report.summary())
-        else:
-            task_state.reject(user=None, update=False, comment=report.summary())
+            logger.exception("Brand checks failed on task state %s", task_state.pk)
+            passed = False
+            comment = gettext("The brand checks could not run: %s") % error
+        # Logged as the system's decision, not the submitter's.
+        with LogContext(user=None):
+            if passed:
+                task_state.approve(user=None, update=False, comment=comment)
+            else:
+                task_state.reject(user=None, update=False, comment=comment)
+        if not passed:
             notify_compliance_failed(task_state)
         return task_state
+
+    def get_approvers(self, obj, submitter=None):
+        return get_user_model().objects.none()  # nobody approves by hand
 
     def get_actions(self, obj, user):
         return []  # nobody approves by hand; resubmitting runs the checks again
@@ -115,33 +125,59 @@ class OutletApprovalTask(Task):
     def get_approvers(self, obj, submitter=None):
         return approvers_for(outlet_for(obj), submitter)
 
-    def _submitter(self, obj):
-        state = obj.current_workflow_state
-        return state.requested_by if state else None
+    def approvable_states(self, user):
+        """``{(base content type id, object id): task state id}`` of the
+        submissions waiting at this step that ``user`` may approve.
+
+        Resolved for all of them at once, in a constant number of queries,
+        and cached on the user object for the request: Wagtail asks
+        ``get_actions()`` once per row of the dashboard.
+        """
+        cache = user.__dict__.setdefault("_distmark_approvable", {})
+        if self.pk not in cache:
+            cache[self.pk] = self._resolve_approvable_states(user)
+        return cache[self.pk]
+
+    def _resolve_approvable_states(self, user):
+        if not (user.is_authenticated and user.is_active):
+            return {}
+        states = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
+        if not user.is_superuser and not get_network_roles(user).is_hq:
+            # Narrow in SQL to the trees the user manages, as outlet or region manager.
+            reach = objects_in_reach_q(user)
+            if reach is None:
+                return {}
+            states = states.filter(reach)
+        rows = list(
+            states.values_list(
+                "pk",
+                "workflow_state__base_content_type_id",
+                "workflow_state__object_id",
+                "workflow_state__requested_by_id",
+            )
+        )
+        if user.is_superuser:
+            # Superusers approve anything, as in any Wagtail workflow, but not
+            # their own submissions.
+            return {(ct, str(oid)): pk for pk, ct, oid, by in rows if by != user.pk}
+        outlets = outlet_ids_for_objects([(ct, oid) for _pk, ct, oid, _by in rows])
+        requests = {
+            (outlets[(ct, str(oid))], requested_by)
+            for _pk, ct, oid, requested_by in rows
+        }
+        resolved = approver_groups(requests)
+        user_groups = set(user.groups.values_list("pk", flat=True))
+        return {
+            (ct, str(oid)): pk
+            for pk, ct, oid, requested_by in rows
+            # Nobody approves their own submission.
+            if requested_by != user.pk
+            and resolved[(outlets[(ct, str(oid))], requested_by)] in user_groups
+        }
 
     def user_can_approve(self, obj, user):
-        if not (user.is_authenticated and user.is_active):
-            return False
-        submitter = self._submitter(obj)
-        if submitter is not None and submitter.pk == user.pk:
-            return False  # nobody approves their own submission
-        if user.is_superuser:
-            return True
-        cache = getattr(user, "_distmark_approves", None)
-        if cache is None:
-            cache = user._distmark_approves = {}
         key = (obj.get_base_content_type().pk, str(obj.pk))
-        if key not in cache:
-            outlet = outlet_for(obj)
-            request = (
-                outlet.pk if outlet else None,
-                submitter.pk if submitter else None,
-            )
-            group_id = approver_groups([request])[request]
-            cache[key] = (
-                group_id is not None and user.groups.filter(pk=group_id).exists()
-            )
-        return cache[key]
+        return key in self.approvable_states(user)
 
     def user_can_access_editor(self, obj, user):
         return self.user_can_approve(obj, user)
@@ -157,45 +193,19 @@ class OutletApprovalTask(Task):
 
     @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
-        # Wagtail's views check get_actions(); commands and scripts come here too.
-        obj = task_state.workflow_state.content_object
-        if not self.user_can_approve(getattr(obj, "specific", obj), user):
+        # Wagtail's views check get_actions(); commands and scripts come here
+        # too. Resolved afresh: a state change never trusts a cached answer.
+        # Lock the row: two approvers acting at once must not both succeed.
+        locked = TaskState.objects.select_for_update().get(pk=task_state.pk)
+        if locked.status != TaskState.STATUS_IN_PROGRESS:
             raise PermissionDenied
+        if task_state.pk not in self._resolve_approvable_states(user).values():
+            raise PermissionDenied
+        user.__dict__.pop("_distmark_approvable", None)
         return super().on_action(task_state, user, action_name, **kwargs)
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
-        states = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
-        if user.is_superuser:
-            return states
-        roles = get_network_roles(user)
-        if not roles.is_hq:
-            # Narrow in SQL to the outlets the user manages, directly or by region.
-            candidates = roles.manager_of | roles.region_manager_of
-            if not candidates:
-                return TaskState.objects.none()
-            states = states.filter(objects_of_outlets_q(candidates))
-        rows = list(
-            states.values_list(
-                "pk",
-                "workflow_state__base_content_type_id",
-                "workflow_state__object_id",
-                "workflow_state__requested_by_id",
-            )
-        )
-        outlets = outlet_ids_for_objects([(ct, oid) for _pk, ct, oid, _by in rows])
-        requests = {
-            (outlets[(ct, str(oid))], requested_by)
-            for _pk, ct, oid, requested_by in rows
-        }
-        resolved = approver_groups(requests)
-        user_groups = set(user.groups.values_list("pk", flat=True))
-        reviewable = [
-            pk
-            for pk, ct, oid, requested_by in rows
-            if requested_by != user.pk
-            and resolved[(outlets[(ct, str(oid))], requested_by)] in user_groups
-        ]
-        return TaskState.objects.filter(pk__in=reviewable)
+        return TaskState.objects.filter(pk__in=self.approvable_states(user).values())
 
 
 # Conditional HQ review ------------------------------------------------------------
@@ -255,7 +265,8 @@ class HQReviewTask(AbstractGroupApprovalTask):
     def get_description(cls):
         return _(
             "Members of the chosen groups approve, but only when the change goes "
-            "beyond the limits set here; otherwise the step is skipped."
+            "beyond one of the limits set here; otherwise the step is skipped. "
+            "With no limit set, every submission is reviewed."
         )
 
     def get_approvers(self, obj, submitter=None):
@@ -265,6 +276,25 @@ class HQReviewTask(AbstractGroupApprovalTask):
         if submitter is not None:
             users = users.exclude(pk=submitter.pk)
         return users.distinct().order_by("pk")
+
+    def _is_submitter(self, obj, user):
+        state = obj.current_workflow_state
+        return state is not None and state.requested_by_id == user.pk
+
+    def get_actions(self, obj, user):
+        if self._is_submitter(obj, user):
+            return []  # nobody approves their own submission
+        return super().get_actions(obj, user)
+
+    @transaction.atomic
+    def on_action(self, task_state, user, action_name, **kwargs):
+        obj = task_state.workflow_state.content_object
+        if not self.get_actions(getattr(obj, "specific", obj), user):
+            raise PermissionDenied
+        locked = TaskState.objects.select_for_update().get(pk=task_state.pk)
+        if locked.status != TaskState.STATUS_IN_PROGRESS:
+            raise PermissionDenied
+        return super().on_action(task_state, user, action_name, **kwargs)
 
     def review_reasons(self, obj):
         """Why HQ must review ``obj`` (empty: it need not). No limit set: always."""
@@ -310,6 +340,9 @@ class HQReviewTask(AbstractGroupApprovalTask):
             task_state = super().start(workflow_state, user=user)
             task_state.reason = " ".join(reasons)
             task_state.save(update_fields=["reason"])
+            self._log(
+                obj, workflow_state, task_state, "wagtail_distmark.workflow.review"
+            )
             return task_state
         task_state = self.get_task_state_class()(
             workflow_state=workflow_state,
@@ -320,19 +353,24 @@ class HQReviewTask(AbstractGroupApprovalTask):
             reason=gettext("Within the limits: no HQ review needed."),
         )
         task_state.save()
-        log(
-            instance=obj,
-            action="wagtail_distmark.workflow.skip",
-            data={
-                "workflow": {
-                    "id": workflow_state.workflow_id,
-                    "title": workflow_state.workflow.name,
-                    "task": {"id": self.pk, "title": self.name},
-                    "task_state_id": task_state.pk,
-                },
-                "reason": task_state.reason,
-            },
-            revision=task_state.revision,
-            user=None,
-        )
+        self._log(obj, workflow_state, task_state, "wagtail_distmark.workflow.skip")
         return task_state
+
+    def _log(self, obj, workflow_state, task_state, action):
+        """Why the HQ review applies or is skipped, in the object's history."""
+        with LogContext(user=None):  # the workflow decided, not the submitter
+            log(
+                instance=obj,
+                action=action,
+                data={
+                    "workflow": {
+                        "id": workflow_state.workflow_id,
+                        "title": workflow_state.workflow.name,
+                        "task": {"id": self.pk, "title": self.name},
+                        "task_state_id": task_state.pk,
+                    },
+                    "reason": task_state.reason,
+                },
+                revision=task_state.revision,
+                user=None,
+            )

@@ -21,7 +21,7 @@ from wagtail.admin.mail import send_mail
 from wagtail.admin.utils import get_admin_base_url
 from wagtail.users.models import UserProfile
 
-from ..conf import distmark_settings
+from ..conf import DEFAULTS, distmark_settings
 from .approvers import hq_group_id_or_none
 from .objects import outlet_for
 
@@ -39,10 +39,18 @@ PROFILE_PREFERENCE = {
 RECIPIENT_KINDS = ("approvers", "submitter", "outlet_managers", "hq")
 
 
+def notification_setting():
+    """``WORKFLOW_NOTIFICATIONS``, each event not set keeping its default."""
+    return {
+        **DEFAULTS["WORKFLOW_NOTIFICATIONS"],
+        **distmark_settings.WORKFLOW_NOTIFICATIONS,
+    }
+
+
 def recipients_for(event, task_state, obj, outlet):
     """The users ``event`` reaches, per the setting (the submitter never hears
     of their own request for approval)."""
-    kinds = distmark_settings.WORKFLOW_NOTIFICATIONS.get(event, ())
+    kinds = notification_setting().get(event, ())
     User = get_user_model()
     submitter = task_state.workflow_state.requested_by
     users = {}
@@ -61,7 +69,8 @@ def recipients_for(event, task_state, obj, outlet):
                 else []
             )
         else:
-            found = User.objects.filter(groups=hq_group_id_or_none())
+            hq_group_id = hq_group_id_or_none()
+            found = User.objects.filter(groups=hq_group_id) if hq_group_id else []
         for user in found:
             users[user.pk] = user
     if event == APPROVAL_REQUESTED and submitter is not None:

@@ -14,17 +14,24 @@ from ..outlets.models import Outlet
 
 
 def outlet_for(obj):
-    """The outlet ``obj`` belongs to, or None for HQ content."""
-    if getattr(obj, "outlet_id", None) is not None:
-        return Outlet.objects.filter(pk=obj.outlet_id).first()
-    if isinstance(obj, Page) and obj.path:
+    """The outlet ``obj`` belongs to, or None for HQ content.
+
+    A page by its place in the tree, read from the live row: a revision's
+    copy of a moved page still names its old outlet.
+    """
+    if isinstance(obj, Page):
+        path = Page.objects.filter(pk=obj.pk).values_list("path", flat=True).first()
+        if not path:
+            return None
+        step = Page.steplen
+        ancestors = [path[:end] for end in range(step, len(path) + 1, step)]
         return (
-            Outlet.objects.filter(
-                home_page__in=Page.objects.ancestor_of(obj, inclusive=True)
-            )
+            Outlet.objects.filter(home_page__path__in=ancestors)
             .select_related("region")
             .first()
         )
+    if getattr(obj, "outlet_id", None) is not None:
+        return Outlet.objects.filter(pk=obj.outlet_id).first()
     return None
 
 
@@ -80,24 +87,39 @@ def outlet_ids_for_objects(keys):
     }
 
 
-def objects_of_outlets_q(outlet_ids, prefix="workflow_state__"):
-    """A filter on workflow or task states: objects belonging to ``outlet_ids``.
+def objects_in_reach_q(user, prefix="workflow_state__"):
+    """A filter on workflow or task states: objects of the outlets ``user``
+    manages, directly or through a region; None when they manage none.
 
-    One SQL condition per moderated model, so the dashboard's "awaiting your
-    review" listing is narrowed in the database before anything is loaded.
+    Pages are matched by the page subtrees of their outlets and regions (a
+    regional manager's whole region is one condition, however many outlets it
+    holds), snippets by their ``outlet``. One SQL condition per moderated
+    model, so the dashboard is narrowed before anything is loaded.
     """
     from django.db.models import Q
     from wagtail.snippets.models import get_workflow_enabled_models
 
-    home_paths = list(
-        Outlet.objects.filter(pk__in=outlet_ids)
+    from ..outlets.access import get_network_roles
+    from ..outlets.models import Region
+
+    roles = get_network_roles(user)
+    outlet_ids = roles.manager_of | roles.region_manager_of
+    if not outlet_ids:
+        return None
+    roots = set(
+        Outlet.objects.filter(pk__in=roles.manager_of)
         .exclude(home_page=None)
         .values_list("home_page__path", flat=True)
     )
+    roots |= set(
+        Region.objects.filter(managers_group__user=user)
+        .exclude(page=None)
+        .values_list("page__path", flat=True)
+    )
     q = Q(pk__in=[])
-    if home_paths:
+    if roots:
         tree = Q()
-        for path in home_paths:
+        for path in sorted(roots):
             tree |= Q(path__startswith=path)
         page_ids = (
             Page.objects.filter(tree)
