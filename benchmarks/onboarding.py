@@ -265,6 +265,25 @@ class Queries:
         return self.context.captured_queries
 
 
+class ExecuteWrapper:
+    """Base for query counters hooked in with ``connection.execute_wrapper``.
+
+    Subclasses count in ``__call__(execute, sql, params, many, context)``;
+    unlike ``CaptureQueriesContext`` no log is kept, so tens of thousands of
+    queries cost nothing to count.
+    """
+
+    def __enter__(self):
+        from django.db import connection
+
+        self._wrapper = connection.execute_wrapper(self)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._wrapper.__exit__(*exc)
+
+
 def query_table(sql):
     """``(verb, main table)`` of a captured SQL statement, for breakdowns."""
     words = sql.replace('"', "").replace("`", "").split()

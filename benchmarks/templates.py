@@ -58,6 +58,7 @@ from onboarding import (  # noqa: E402
     CITIES,
     REGION_CYCLE,
     REGION_SPECS,
+    ExecuteWrapper,
     Queries,
     ThrowawayDatabase,
     database_info,
@@ -149,7 +150,7 @@ def log(message):
 # Counting queries without a limit
 
 
-class QueryCounter:
+class QueryCounter(ExecuteWrapper):
     """Counts queries by ``(verb, table)`` through ``connection.execute_wrapper``.
 
     Unlike ``CaptureQueriesContext`` it keeps no log, so it counts the tens of
@@ -174,16 +175,6 @@ class QueryCounter:
             else:
                 self.writes += 1
         return execute(sql, params, many, context)
-
-    def __enter__(self):
-        from django.db import connection
-
-        self._wrapper = connection.execute_wrapper(self)
-        self._wrapper.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        self._wrapper.__exit__(*exc)
 
     def snapshot(self):
         return self.total, self.writes, self.task_writes

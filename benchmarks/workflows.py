@@ -57,6 +57,7 @@ from onboarding import (  # noqa: E402
     REGION_CYCLE,
     REGION_SPECS,
     REPO_ROOT,
+    ExecuteWrapper,
     Queries,
     ThrowawayDatabase,
     database_info,
@@ -148,7 +149,7 @@ def log(message):
 # Counting and attributing queries
 
 
-class QueryCount:
+class QueryCount(ExecuteWrapper):
     """Counts queries through ``connection.execute_wrapper`` (no log kept)."""
 
     def __init__(self):
@@ -157,16 +158,6 @@ class QueryCount:
     def __call__(self, execute, sql, params, many, context):
         self.total += 1
         return execute(sql, params, many, context)
-
-    def __enter__(self):
-        from django.db import connection
-
-        self._wrapper = connection.execute_wrapper(self)
-        self._wrapper.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        self._wrapper.__exit__(*exc)
 
 
 def _short(filename):
@@ -213,7 +204,7 @@ def query_origin(frame):
     return ("wagtail", theirs or "django (no Wagtail frame)")
 
 
-class OriginCounter:
+class OriginCounter(ExecuteWrapper):
     """Counts queries by origin (see ``query_origin``)."""
 
     def __init__(self):
@@ -222,16 +213,6 @@ class OriginCounter:
     def __call__(self, execute, sql, params, many, context):
         self.by_origin[query_origin(sys._getframe(1))] += 1
         return execute(sql, params, many, context)
-
-    def __enter__(self):
-        from django.db import connection
-
-        self._wrapper = connection.execute_wrapper(self)
-        self._wrapper.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        self._wrapper.__exit__(*exc)
 
     @property
     def ours(self):
