@@ -40,6 +40,14 @@ def _revision_object(task_state):
     return task_state.revision.as_object()
 
 
+def lock_in_progress(task_state):
+    """Lock the task state's row for the transaction; refuse if it is no longer
+    in progress, so two reviewers acting at once cannot both succeed."""
+    locked = TaskState.objects.select_for_update().get(pk=task_state.pk)
+    if locked.status != TaskState.STATUS_IN_PROGRESS:
+        raise PermissionDenied
+
+
 # Brand compliance ----------------------------------------------------------------
 
 
@@ -195,10 +203,7 @@ class OutletApprovalTask(Task):
     def on_action(self, task_state, user, action_name, **kwargs):
         # Wagtail's views check get_actions(); commands and scripts come here
         # too. Resolved afresh: a state change never trusts a cached answer.
-        # Lock the row: two approvers acting at once must not both succeed.
-        locked = TaskState.objects.select_for_update().get(pk=task_state.pk)
-        if locked.status != TaskState.STATUS_IN_PROGRESS:
-            raise PermissionDenied
+        lock_in_progress(task_state)
         if task_state.pk not in self._resolve_approvable_states(user).values():
             raise PermissionDenied
         user.__dict__.pop("_distmark_approvable", None)
@@ -291,9 +296,7 @@ class HQReviewTask(AbstractGroupApprovalTask):
         obj = task_state.workflow_state.content_object
         if not self.get_actions(getattr(obj, "specific", obj), user):
             raise PermissionDenied
-        locked = TaskState.objects.select_for_update().get(pk=task_state.pk)
-        if locked.status != TaskState.STATUS_IN_PROGRESS:
-            raise PermissionDenied
+        lock_in_progress(task_state)
         return super().on_action(task_state, user, action_name, **kwargs)
 
     def review_reasons(self, obj):
