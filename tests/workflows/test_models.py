@@ -469,3 +469,21 @@ def test_hq_staff_do_not_review_their_own_submission(login, demo, client):
     client.force_login(editor)
     assert refused(act(client, page, "approve"))
     assert current_task_state(page).status == "in_progress"
+
+
+def test_approving_from_the_editor_without_changes_publishes(login, demo, client):
+    page = spring_page(demo.lille)
+    login("lille-editor")
+    submit(client, page)
+    revisions = page.revisions.count()
+    client.force_login(demo.users["lille-manager"])
+    # The manager opens the editor and clicks Approve, changing nothing.
+    submit(
+        client,
+        page,
+        action="action-workflow-action",
+        **{"workflow-action-name": "approve"},
+    )
+    page.refresh_from_db()
+    assert page.live
+    assert page.revisions.count() == revisions

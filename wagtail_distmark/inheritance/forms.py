@@ -45,6 +45,17 @@ class OverridesField(forms.Field):
         self.outlet = outlet
         super().__init__(**kwargs)
 
+    def has_changed(self, initial, data):
+        # Compared as stored: a reviewer approving from the editor without a
+        # change must not create a new revision (it would need approving again).
+        if self.disabled:
+            return False
+        try:
+            cleaned = self.clean(data)
+        except ValidationError:
+            return True
+        return not raw_equal(cleaned, initial if isinstance(initial, dict) else {})
+
     def clean(self, value):
         if self.merge is None or not isinstance(value, SubmittedOverrides):
             # No template yet: nothing open, keep what is stored.
@@ -137,9 +148,6 @@ class OverridesField(forms.Field):
                 }
             )
         return normalised
-
-    def has_changed(self, initial, data):
-        return True
 
 
 class LocalPageForm(WagtailAdminPageForm):
