@@ -30,6 +30,8 @@ DEFAULTS = {
     # Domains that links typed in blocks may point to (subdomains included);
     # empty: any domain. Mail, phone and site-relative links are not affected.
     "ALLOWED_LINK_DOMAINS": (),
+    # Collection (under the root) holding HQ's brand assets.
+    "BRAND_LIBRARY_NAME": "Brand library",
     # Words and phrases outlets may not publish (brand compliance check);
     # matched case-insensitively as whole words.
     "BANNED_WORDS": (),

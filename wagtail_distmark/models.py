@@ -5,6 +5,7 @@ from .inheritance.models import (  # noqa: F401, E402
     TemplateLibraryPage,
     TemplatePage,
 )
+from .media.models import DocumentRights, ImageRights  # noqa: F401
 from .outlets.models import (  # noqa: F401
     OpeningHours,
     Outlet,

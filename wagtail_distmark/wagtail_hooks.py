@@ -1,4 +1,5 @@
 # Wagtail imports this module; each capability registers its own hooks.
 from .inheritance import wagtail_hooks as inheritance_hooks  # noqa: F401
+from .media import wagtail_hooks as media_hooks  # noqa: F401
 from .outlets import wagtail_hooks as outlets_hooks  # noqa: F401
 from .workflows import wagtail_hooks as workflows_hooks  # noqa: F401

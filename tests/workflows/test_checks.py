@@ -50,7 +50,7 @@ def test_a_filled_in_page_passes_every_check(demo):
     report = run_checks(filled(spring_page(demo.lille)))
     assert report.passed
     assert {r.status for r in report.results} == {PASSED}
-    assert report.summary() == "All 6 brand checks passed."
+    assert report.summary() == "All 7 brand checks passed."
 
 
 def test_required_blocks_name_the_block_and_field(demo):

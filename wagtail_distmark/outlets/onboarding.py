@@ -173,9 +173,11 @@ def ensure_network():
         root_region.save(update_fields=["page", "collection"])
 
     from ..inheritance.services import ensure_template_library
+    from ..media.services import ensure_brand_library
     from ..workflows.services import ensure_local_publishing_workflow
 
     ensure_template_library()
+    ensure_brand_library()
     network = Network(root_region, hq_group)
     ensure_local_publishing_workflow(network)
     return network
@@ -233,6 +235,9 @@ class CreateRegionAction(CreateAction):
                 region.managers_group_id, network, MANAGER_ROLE, collections=True
             ),
         )
+        from ..media.services import grant_brand_library_choice
+
+        grant_brand_library_choice([region.managers_group_id])
 
     def execute(self, skip_permission_checks=False):
         with transaction.atomic():
@@ -328,6 +333,11 @@ def sync_outlet_permissions(outlet, network=None):
             outlet.collection_id,
             wanted_collections,
         )
+    from ..media.services import grant_brand_library_choice
+
+    grant_brand_library_choice(
+        [g for g in (outlet.editors_group_id, outlet.managers_group_id) if g]
+    )
 
 
 def _sync_grants(model, target_field, target_id, wanted):

@@ -1,0 +1,52 @@
+"""The image chooser, as outlets and HQ use it."""
+
+import pytest
+from django.urls import reverse
+
+from tests.media.assets import brand_image, days, image
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def assets(demo):
+    return {
+        "brand": brand_image("Brand logo", hq_approved=True),
+        "expired": brand_image("Expired visual", hq_approved=True, expires_on=days(-3)),
+        "lille": image("Lille shop front", demo.lille.collection),
+        "marseille": image("Marseille harbour", demo.marseille.collection),
+    }
+
+
+def chooser_titles(client):
+    response = client.get(reverse("wagtailimages_chooser:choose"))
+    assert response.status_code == 200
+    return {image.title for image in response.context["results"]}
+
+
+def test_lille_editor_chooses_brand_assets_and_lilles_photos_only(login, assets):
+    client = login("lille-editor")
+    assert chooser_titles(client) == {"Brand logo", "Lille shop front"}
+
+
+def test_hq_sees_every_asset_including_expired(login, assets):
+    client = login("hq")
+    assert {
+        "Brand logo",
+        "Expired visual",
+        "Lille shop front",
+        "Marseille harbour",
+    } <= (chooser_titles(client))
+
+
+def test_a_local_editor_cannot_change_or_delete_a_brand_asset(login, assets):
+    client = login("lille-editor")
+    logo = assets["brand"]
+    for url in (
+        reverse("wagtailimages:edit", args=[logo.pk]),
+        reverse("wagtailimages:delete", args=[logo.pk]),
+    ):
+        response = client.post(url, {"title": "Hijacked"})
+        assert response.status_code in (302, 403)
+    logo.refresh_from_db()
+    assert logo.title == "Brand logo"

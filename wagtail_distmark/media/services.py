@@ -1,0 +1,105 @@
+"""The brand library: HQ's collection of approved assets every outlet may choose.
+
+HQ holds every permission on it (through its grants on the root collection);
+each outlet's groups get ``choose`` only, so outlets use brand assets but never
+change or delete them.
+"""
+
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef, Q
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Collection, GroupCollectionPermission
+
+from ..conf import distmark_settings
+from .models import DocumentRights, ImageRights, today
+
+CHOOSE_PERMISSIONS = (
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "choose_document"),
+)
+
+
+def brand_library():
+    """The brand library collection, or None before the network is set up."""
+    root = Collection.get_first_root_node()
+    return root.get_children().filter(name=distmark_settings.BRAND_LIBRARY_NAME).first()
+
+
+def ensure_brand_library():
+    """Create (once) the brand library, and let every outlet group choose from it."""
+    from ..outlets.models import Outlet, Region
+
+    library = brand_library()
+    if library is None:
+        root = Collection.get_first_root_node()
+        library = root.add_child(name=distmark_settings.BRAND_LIBRARY_NAME)
+        group_ids = [
+            group_id
+            for pair in Outlet.objects.values_list(
+                "editors_group_id", "managers_group_id"
+            )
+            for group_id in pair
+        ]
+        group_ids += list(Region.objects.values_list("managers_group_id", flat=True))
+        grant_brand_library_choice([group for group in group_ids if group], library)
+    return library
+
+
+def choose_permissions():
+    q = Q()
+    for app_label, codename in CHOOSE_PERMISSIONS:
+        q |= Q(content_type__app_label=app_label, codename=codename)
+    return list(Permission.objects.filter(q))
+
+
+def grant_brand_library_choice(group_ids, library=None):
+    """Let ``group_ids`` choose brand assets, adding only the missing grants."""
+    library = library or brand_library()
+    if library is None or not group_ids:
+        return
+    permissions = choose_permissions()
+    have = set(
+        GroupCollectionPermission.objects.filter(
+            collection=library, group_id__in=group_ids
+        ).values_list("group_id", "permission_id")
+    )
+    GroupCollectionPermission.objects.bulk_create(
+        [
+            GroupCollectionPermission(
+                group_id=group_id, permission=permission, collection=library
+            )
+            for group_id in group_ids
+            for permission in permissions
+            if (group_id, permission.pk) not in have
+        ]
+    )
+
+
+def rights_model_for(model):
+    """The rights model beside ``model`` (the image or the document model)."""
+    if issubclass(model, get_image_model()):
+        return ImageRights, "image"
+    if issubclass(model, get_document_model()):
+        return DocumentRights, "document"
+    return None, None
+
+
+def choosable_by_outlets(queryset):
+    """What outlets may choose from ``queryset`` of images or documents.
+
+    Brand library assets need HQ's approval and unexpired rights; any asset
+    whose rights HQ marked unapproved or expired is out, wherever it sits.
+    Two ``EXISTS`` conditions: the chooser's query count does not change.
+    """
+    rights_model, field = rights_model_for(queryset.model)
+    on = today()
+    usable = rights_model.objects.usable(on).filter(**{field: OuterRef("pk")})
+    unusable = rights_model.objects.unusable(on).filter(**{field: OuterRef("pk")})
+    queryset = queryset.filter(~Exists(unusable))
+    library = brand_library()
+    if library is not None:
+        queryset = queryset.filter(
+            ~Q(collection__path__startswith=library.path) | Exists(usable)
+        )
+    return queryset
