@@ -118,7 +118,7 @@ def send_for(event, task_state_pk):
 def send(event, recipients, context):
     template = f"wagtail_distmark/workflows/notifications/{event}"
     for user in recipients:
-        with override(user.wagtail_userprofile.get_preferred_language()):
+        with override(UserProfile.get_for_user(user).get_preferred_language()):
             message_context = {**context, "user": user}
             subject = render_to_string(f"{template}_subject.txt", message_context)
             body = render_to_string(f"{template}.txt", message_context)
