@@ -148,6 +148,12 @@ class Command(BaseCommand):
         for page in pages:
             self.stdout.write(f"Deployed “{template.title}” to {page.outlet}")
 
+        from wagtail_distmark.media.demo import ensure_brand_assets
+
+        ensure_brand_assets(
+            outlets=Outlet.objects.filter(slug__in=["lille", "marseille"])
+        )
+
         self._print_summary(port)
 
     def _group_for(self, kind, slug, network):

@@ -1,0 +1,102 @@
+"""The demo's brand library: sample assets drawn with Pillow (no downloads).
+
+The brand library gets a logo and campaign visuals (one whose usage rights
+expired, still used by an HQ template, so the asset check has something to
+report), and Lille and Marseille each a store photo in their own collection.
+"""
+
+import datetime
+from io import BytesIO
+
+from django.core.files.images import ImageFile
+from django.utils import timezone
+from PIL import Image as PILImage
+from PIL import ImageDraw
+from wagtail.images import get_image_model
+
+from .models import ImageRights
+from .services import ensure_brand_library
+
+BRAND_ASSETS = [
+    # title, colour, rights: (approved, expires in days or None)
+    ("Brand logo", (200, 30, 45), (True, None)),
+    ("Spring 2026 campaign visual", (90, 160, 70), (True, 120)),
+    ("Spring 2025 campaign visual", (160, 160, 160), (True, -30)),
+]
+WINTER_SLUG = "winter-clearance"
+
+
+def draw(title, colour, size=(600, 315)):
+    """A flat-colour JPEG with its title written on it."""
+    picture = PILImage.new("RGB", size, colour)
+    ImageDraw.Draw(picture).text((24, size[1] // 2 - 8), title, fill=(255, 255, 255))
+    buffer = BytesIO()
+    picture.save(buffer, format="JPEG", quality=80)
+    name = title.lower().replace(" ", "-").replace("—", "-") + ".jpg"
+    return ImageFile(buffer, name=name)
+
+
+def ensure_image(title, colour, collection):
+    Image = get_image_model()
+    image = Image.objects.filter(title=title).first()
+    if image is None:
+        image = Image.objects.create(
+            title=title,
+            file=draw(title, colour),
+            collection=collection,
+            description=title,
+        )
+    return image
+
+
+def ensure_brand_assets(outlets=()):
+    """Create (once) the demo's brand and store images; return them by title."""
+    library = ensure_brand_library()
+    images = {}
+    for title, colour, (approved, expires_in) in BRAND_ASSETS:
+        image = ensure_image(title, colour, library)
+        expires_on = (
+            timezone.localdate() + datetime.timedelta(days=expires_in)
+            if expires_in is not None
+            else None
+        )
+        ImageRights.objects.get_or_create(
+            image=image,
+            defaults={
+                "hq_approved": approved,
+                "expires_on": expires_on,
+                "channels": ["web", "email", "print"],
+                "credit": "© Distmark demo network",
+            },
+        )
+        images[title] = image
+    for outlet in outlets:
+        title = f"Store front — {outlet.name}"
+        images[title] = ensure_image(title, (40, 70, 140), outlet.collection)
+    ensure_winter_clearance(images["Spring 2025 campaign visual"])
+    return images
+
+
+def ensure_winter_clearance(image):
+    """An HQ template still showing last year's visual, whose rights expired."""
+    from ..inheritance.demo import spring_promotion_body
+    from ..inheritance.models import TemplatePage
+    from ..inheritance.services import ensure_template_library
+
+    if TemplatePage.objects.filter(slug=WINTER_SLUG).exists():
+        return
+    body = spring_promotion_body()[:2]
+    body[0] = {
+        **body[0],
+        "id": "6a0c1c1e-0000-4000-8000-000000000001",
+        "value": {**body[0]["value"], "title": "Winter clearance", "image": image.pk},
+    }
+    body[1] = {**body[1], "id": "6a0c1c1e-0000-4000-8000-000000000002"}
+    template = TemplatePage(
+        title="Winter clearance",
+        slug=WINTER_SLUG,
+        description="Last winter's clearance, kept for reference.",
+        body=body,
+    )
+    ensure_template_library().add_child(instance=template)
+    template.save_revision().publish()
