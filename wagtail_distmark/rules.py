@@ -69,3 +69,8 @@ def add_outlet_scoped_perms(app_label, model_name, action_roles):
 
 
 add_outlet_scoped_perms("wagtail_distmark", "outlet", OUTLET_ACTION_ROLES)
+
+#: Usage rights of brand assets: HQ only.
+HQ_ONLY = {action: frozenset() for action in ("view", "add", "change", "delete")}
+for _model_name in ("imagerights", "documentrights"):
+    add_outlet_scoped_perms("wagtail_distmark", _model_name, HQ_ONLY)

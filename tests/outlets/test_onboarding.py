@@ -8,6 +8,7 @@ from wagtail.models import (
     Site,
 )
 
+from wagtail_distmark.media.services import brand_library
 from wagtail_distmark.outlets.models import Outlet
 from wagtail_distmark.outlets.onboarding import onboard_outlet
 
@@ -26,11 +27,12 @@ def test_onboarding_creates_site_tree_collection_and_groups(demo):
             "page_id", "permission__codename"
         )
     ) == {(outlet.home_page_id, "add_page"), (outlet.home_page_id, "change_page")}
+    # Its own collection, and choosing from the brand library.
     assert set(
         GroupCollectionPermission.objects.filter(group=outlet.managers_group)
         .values_list("collection_id", flat=True)
         .distinct()
-    ) == {outlet.collection_id}
+    ) == {outlet.collection_id, brand_library().pk}
     # It sits in the south region's page and collection, so the south
     # region's managers act on it, through their one grant there.
     assert outlet.home_page.get_parent().pk == demo.south.page_id

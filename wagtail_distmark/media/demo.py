@@ -65,7 +65,6 @@ def ensure_brand_assets(outlets=()):
             defaults={
                 "hq_approved": approved,
                 "expires_on": expires_on,
-                "channels": ["web", "email", "print"],
                 "credit": "© Distmark demo network",
             },
         )

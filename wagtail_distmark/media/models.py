@@ -8,19 +8,12 @@ rights are not approved or have expired.
 
 import datetime
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model_string
 from wagtail.images import get_image_model_string
-
-WEB = "web"
-EMAIL = "email"
-PRINT = "print"
-CHANNEL_CHOICES = [(WEB, _("Web")), (EMAIL, _("Email")), (PRINT, _("Print"))]
 
 
 def today():
@@ -55,38 +48,30 @@ class AssetRights(models.Model):
             "still using it are reported. Leave empty for no expiry."
         ),
     )
-    channels = models.JSONField(
-        _("allowed channels"),
-        default=list,
-        blank=True,
-        help_text=_("Where the asset may be used: web, email, print."),
-    )
+    # Where the asset may be used.
+    for_web = models.BooleanField(_("web"), default=True)
+    for_email = models.BooleanField(_("email"), default=True)
+    for_print = models.BooleanField(_("print"), default=True)
     credit = models.CharField(_("credit or licence"), max_length=255, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = AssetRightsQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
-    def clean(self):
-        super().clean()
-        known = {value for value, _label in CHANNEL_CHOICES}
-        if not isinstance(self.channels, list) or set(self.channels) - known:
-            raise ValidationError(
-                {
-                    "channels": _("Choose channels among: %(channels)s.")
-                    % {"channels": ", ".join(sorted(known))}
-                }
+    @property
+    def channels(self):
+        """The channels the asset may be used on, as labels."""
+        return [
+            label
+            for allowed, label in (
+                (self.for_web, _("web")),
+                (self.for_email, _("email")),
+                (self.for_print, _("print")),
             )
+            if allowed
+        ]
 
     @property
     def is_expired(self):
