@@ -3,14 +3,17 @@
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
 from wagtail import hooks
+from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page
 
 from wagtail_distmark.inheritance.demo import SPRING_SLUG
 from wagtail_distmark.inheritance.models import LocalPage, TemplatePage
+from wagtail_distmark.media.models import DocumentRights, ImageRights
 from wagtail_distmark.outlets.models import Outlet, Region
 
 DENIED = (403, 404)
@@ -74,7 +77,20 @@ def _target_for(namespace, demo):
         return demo.marseille
     if model is Region:
         return demo.south
+    if model in (ImageRights, DocumentRights):
+        # HQ's rights on brand assets: out of every outlet's reach.
+        return asset_rights(model)
     return model._default_manager.filter(outlet=demo.marseille).first()
+
+
+def asset_rights(model):
+    if model is ImageRights:
+        asset = get_image_model().objects.filter(title__contains="Marseille").first()
+        return ImageRights.objects.get_or_create(image=asset)[0]
+    document = get_document_model().objects.create(
+        title="Marseille price list", file=ContentFile(b"%PDF-1.4", name="prices.pdf")
+    )
+    return DocumentRights.objects.create(document=document)
 
 
 def test_walk_covers_every_viewset():
@@ -337,7 +353,8 @@ def test_offboarding_refused_while_collection_holds_media(login, demo, marseille
         reverse("outlets:delete", args=[demo.marseille.pk]), follow=True
     )
     assert Outlet.objects.filter(pk=demo.marseille.pk).exists()
-    assert re.search(r"still holds 1 media", response.content.decode())
+    # Its store photo from the demo, and this one.
+    assert re.search(r"still holds 2 media", response.content.decode())
 
 
 def test_offboarding_removes_site_groups_and_tree(login, demo):
