@@ -32,6 +32,10 @@ DEFAULTS = {
     "ALLOWED_LINK_DOMAINS": (),
     # Collection (under the root) holding HQ's brand assets.
     "BRAND_LIBRARY_NAME": "Brand library",
+    # Smallest image (pixels) the image form accepts, with
+    # WAGTAILIMAGES_IMAGE_FORM_BASE = "wagtail_distmark.media.forms.BrandImageForm".
+    "IMAGE_MIN_WIDTH": 0,
+    "IMAGE_MIN_HEIGHT": 0,
     # Words and phrases outlets may not publish (brand compliance check);
     # matched case-insensitively as whole words.
     "BANNED_WORDS": (),

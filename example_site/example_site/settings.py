@@ -134,10 +134,16 @@ TASKS = {
     }
 }
 
+# Uploads: Wagtail's own checks (format, size, pixels), plus minimum dimensions.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "wagtail_distmark.media.forms.BrandImageForm"
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+
 # Local publishing needs earlier workflow steps to run again on a changed page.
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 
 WAGTAIL_DISTMARK = {
+    "IMAGE_MIN_WIDTH": 200,
+    "IMAGE_MIN_HEIGHT": 150,
     "SITE_PORT": int(os.environ.get("DISTMARK_SITE_PORT", "8000")),
 }
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatars fetched from outside

@@ -56,3 +56,19 @@ def test_outlets_cannot_reach_or_change_rights(login, demo, username):
     rights.refresh_from_db()
     assert rights.is_expired
     assert "Brand library" not in client.get("/admin/").content.decode()
+
+
+def test_the_rights_listing_counts_each_assets_uses_in_flat_queries(login, demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login("hq")
+    with CaptureQueriesContext(connection) as few:
+        html = client.get(reverse(INDEX)).content.decode()
+    # The expired demo visual is still shown by the "Winter clearance" template.
+    assert "1 page or item" in html
+    for n in range(5):
+        brand_image(f"Extra {n}", hq_approved=True)
+    with CaptureQueriesContext(connection) as more:
+        client.get(reverse(INDEX))
+    assert len(more) == len(few)

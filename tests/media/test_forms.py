@@ -1,0 +1,92 @@
+"""Uploads through Wagtail's image form: what outlets cannot slip in."""
+
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image as PILImage
+from wagtail.images import get_image_model
+
+pytestmark = pytest.mark.django_db
+
+
+def jpeg(size=(640, 480)):
+    buffer = BytesIO()
+    PILImage.new("RGB", size, (10, 120, 200)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def upload(client, name, content, collection, content_type="image/jpeg"):
+    return client.post(
+        reverse("wagtailimages:add"),
+        {
+            "title": "Upload",
+            "file": SimpleUploadedFile(name, content, content_type=content_type),
+            "collection": collection.pk,
+        },
+    )
+
+
+def file_errors(response):
+    return " ".join(response.context["form"].errors.get("file", []))
+
+
+def test_an_outlet_uploads_a_photo_into_its_own_collection(login, demo):
+    response = upload(login("lille-editor"), "shop.jpg", jpeg(), demo.lille.collection)
+    assert response.status_code == 302
+    assert (
+        get_image_model()
+        .objects.filter(title="Upload", collection=demo.lille.collection)
+        .exists()
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "offer.jpg",
+            b"<html><script>alert(1)</script></html>",
+            "The extension does not match the file format",
+        ),
+        (
+            "logo.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "Not a supported image format",
+        ),
+        ("tiny.jpg", jpeg((120, 90)), "images must be at least 200×150 pixels"),
+    ],
+)
+def test_disguised_unsupported_or_too_small_files_are_refused(
+    login, demo, name, content, message
+):
+    before = get_image_model().objects.count()
+    response = upload(login("lille-editor"), name, content, demo.lille.collection)
+    assert response.status_code == 200
+    assert message in file_errors(response)
+    assert get_image_model().objects.count() == before
+
+
+def test_oversized_files_are_refused(login, demo, settings):
+    settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE = 1000
+
+    response = upload(login("lille-editor"), "big.jpg", jpeg(), demo.lille.collection)
+    assert response.status_code == 200
+    assert "This file is too big" in file_errors(response)
+    assert not get_image_model().objects.filter(title="Upload").exists()
+
+
+def test_a_crafted_upload_never_lands_in_another_collection(login, demo):
+    from wagtail_distmark.media.services import brand_library
+
+    client = login("lille-editor")
+    for target in (demo.marseille.collection, brand_library()):
+        upload(client, "shop.jpg", jpeg(), target)
+    # Lille's editor may add to one collection only: Wagtail ignores the
+    # posted one and files the upload there.
+    assert set(
+        get_image_model()
+        .objects.filter(title="Upload")
+        .values_list("collection_id", flat=True)
+    ) == {demo.lille.collection_id}
