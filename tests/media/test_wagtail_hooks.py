@@ -51,3 +51,18 @@ def test_a_local_editor_cannot_change_or_delete_a_brand_asset(login, assets):
         assert response.status_code in (302, 403)
     logo.refresh_from_db()
     assert logo.title == "Brand logo"
+
+
+def test_outlets_search_the_chooser(login, assets):
+    # The chooser's search runs the hook's filters through the search backend.
+    response = login("lille-editor").get(
+        reverse("wagtailimages_chooser:choose"), {"q": "Brand"}
+    )
+    assert response.status_code == 200
+    assert {image.title for image in response.context["results"]} == {"Brand logo"}
+    response = login("lille-editor").get(
+        reverse("wagtailimages_chooser:choose"), {"q": "visual"}
+    )
+    titles = {image.title for image in response.context["results"]}
+    assert "Expired visual" not in titles
+    assert "Spring 2026 campaign visual" in titles

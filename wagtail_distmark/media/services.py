@@ -6,7 +6,7 @@ change or delete them.
 """
 
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, GroupCollectionPermission
@@ -90,16 +90,22 @@ def choosable_by_outlets(queryset):
 
     Brand library assets need HQ's approval and unexpired rights; any asset
     whose rights HQ marked unapproved or expired is out, wherever it sits.
-    Two ``EXISTS`` conditions: the chooser's query count does not change.
+    Written with ``id__in`` and ``collection__in`` subqueries only: the
+    chooser's search runs these filters through Wagtail's search backend,
+    which accepts lookups on the model's filter fields and nothing else. The
+    query count does not change with the number of assets.
     """
     rights_model, field = rights_model_for(queryset.model)
     on = today()
-    usable = rights_model.objects.usable(on).filter(**{field: OuterRef("pk")})
-    unusable = rights_model.objects.unusable(on).filter(**{field: OuterRef("pk")})
-    queryset = queryset.filter(~Exists(unusable))
+    unusable = rights_model.objects.unusable(on).values(f"{field}_id")
+    queryset = queryset.exclude(id__in=unusable)
     library = brand_library()
     if library is not None:
+        brand_collections = Collection.objects.filter(
+            path__startswith=library.path
+        ).values("pk")
+        usable = rights_model.objects.usable(on).values(f"{field}_id")
         queryset = queryset.filter(
-            ~Q(collection__path__startswith=library.path) | Exists(usable)
+            ~Q(collection__in=brand_collections) | Q(id__in=usable)
         )
     return queryset

@@ -35,11 +35,10 @@ def outlet_for(obj):
     return None
 
 
-def _outlets_by_home_path(outlet_ids=None):
-    outlets = Outlet.objects.exclude(home_page=None)
-    if outlet_ids is not None:
-        outlets = outlets.filter(pk__in=outlet_ids)
-    return dict(outlets.values_list("home_page__path", "pk"))
+def _outlets_by_home_path():
+    return dict(
+        Outlet.objects.exclude(home_page=None).values_list("home_page__path", "pk")
+    )
 
 
 def outlet_ids_for_objects(keys):
