@@ -11,6 +11,7 @@ import copy
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.forms import set_date
 from wagtail_distmark.inheritance import demo as spring
 from wagtail_distmark.inheritance.models import LocalPage, TemplatePage
 
@@ -53,10 +54,7 @@ def test_lille_editor_chooses_a_brand_image(admin_login, live_demo):
     expect(modal).to_have_count(0)
     expect(zone).to_contain_text("Brand logo")
 
-    page.locator(f"#overrides-v-{spring.EVENT_ID}-date").fill("2027-04-10")
-    page.locator(
-        f'[data-dm-overrides] [data-dm-block="{spring.EVENT_ID}"] header'
-    ).click()
+    set_date(page, f"#overrides-v-{spring.EVENT_ID}-date", "2027-04-10")
     with page.expect_navigation():
         page.locator("footer").get_by_role(
             "button", name="Save draft", exact=True

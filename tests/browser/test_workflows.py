@@ -13,10 +13,12 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from tests.browser.forms import set_date
 from wagtail_distmark.inheritance import demo as spring
 from wagtail_distmark.inheritance.models import LocalPage
 
 pytestmark = pytest.mark.browser
+
 
 EVENT_DATE = "2027-04-10"
 
@@ -38,12 +40,7 @@ def test_editor_submits_and_manager_approves(admin_login, live_demo):
 
     page = admin_login("lille-editor")
     page.goto(edit_url)
-    page.locator(f"#overrides-v-{spring.EVENT_ID}-date").fill(EVENT_DATE)
-    # Close the date picker (a click outside it) so it does not cover the footer.
-    page.locator(
-        f'[data-dm-overrides] [data-dm-block="{spring.EVENT_ID}"] header'
-    ).click()
-    expect(page.locator(".xdsoft_datetimepicker:visible")).to_have_count(0)
+    set_date(page, f"#overrides-v-{spring.EVENT_ID}-date", EVENT_DATE)
     footer_action(page, "Submit to Local publishing")
     expect(page.locator(".messages .success")).to_contain_text(
         "submitted for moderation"
