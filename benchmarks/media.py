@@ -55,11 +55,13 @@ from onboarding import (  # noqa: E402
     ThrowawayDatabase,
     database_info,
     git_revision,
+    log,
     ms,
     print_query_breakdown,
     print_run_header,
+    query_counts,
 )
-from workflows import OriginCounter, log  # noqa: E402
+from workflows import OriginCounter  # noqa: E402
 
 ROLES = ("Outlet editor", "HQ")
 MEASURED_OUTLET = 1
@@ -452,10 +454,6 @@ class Bench:
 # Report
 
 
-def counts(row):
-    return "/".join(str(c) for c in row["queries"])
-
-
 def print_report(bench, db_label, wall_seconds):
     args = bench.args
     sizes = args.sizes
@@ -510,7 +508,7 @@ def print_report(bench, db_label, wall_seconds):
                 elif "error" in row:
                     line += " – | **error** | – |"
                 else:
-                    line += f" {row['total']:,} | {ms(row['median'])} | {counts(row)} |"
+                    line += f" {row['total']:,} | {ms(row['median'])} | {query_counts(row)} |"
             print(line)
 
     print("\n### Warm-up requests\n")

@@ -318,6 +318,16 @@ def ms(seconds):
     return f"{seconds * 1000:.1f}"
 
 
+def log(message):
+    """Progress on stderr, so stdout holds only the Markdown report."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def query_counts(row):
+    """A report cell: a row's query counts, "12/14"."""
+    return "/".join(str(c) for c in row["queries"])
+
+
 # --------------------------------------------------------------------------
 # The network
 

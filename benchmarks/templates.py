@@ -63,6 +63,7 @@ from onboarding import (  # noqa: E402
     ThrowawayDatabase,
     database_info,
     git_revision,
+    log,
     ms,
     print_query_breakdown,
     print_run_header,
@@ -140,10 +141,6 @@ def parse_args(argv=None):
     if not 0 <= args.overrides <= args.blocks:
         parser.error("--overrides must be between 0 and --blocks")
     return args
-
-
-def log(message):
-    print(message, file=sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------

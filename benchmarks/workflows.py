@@ -62,9 +62,11 @@ from onboarding import (  # noqa: E402
     ThrowawayDatabase,
     database_info,
     git_revision,
+    log,
     ms,
     print_query_breakdown,
     print_run_header,
+    query_counts,
 )
 
 DASHBOARD_URL = "/admin/"
@@ -139,10 +141,6 @@ def parse_args(argv=None):
             "--repeat positive"
         )
     return args
-
-
-def log(message):
-    print(message, file=sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------
@@ -484,10 +482,6 @@ class Bench:
 # Report
 
 
-def counts(row):
-    return "/".join(str(c) for c in row["queries"])
-
-
 def print_report(bench, db_label, wall_seconds):
     args = bench.args
     sizes = args.sizes
@@ -546,7 +540,7 @@ def print_report(bench, db_label, wall_seconds):
         for size in sizes:
             row = bench.results[size][role]
             r = row["reviewable"]
-            line += f" {r['states']:,} | {ms(r['median'])} | {counts(r)} |"
+            line += f" {r['states']:,} | {ms(r['median'])} | {query_counts(r)} |"
         print(line)
 
     print(f"\n### Dashboard (`GET {DASHBOARD_URL}`)\n")
@@ -572,7 +566,7 @@ def print_report(bench, db_label, wall_seconds):
             d = row["dashboard"]
             line += (
                 f" {row['reviewable']['states']:,} | {ms(d['median'])} "
-                f"| {counts(d)} | {d['ours']} |"
+                f"| {query_counts(d)} | {d['ours']} |"
             )
         print(line)
 
