@@ -12,6 +12,7 @@ class WagtailDistmarkAppConfig(AppConfig):
         # Object permissions are declared with django-rules; importing the module
         # registers them whether or not the project lists rules' autodiscovery app.
         from . import rules  # noqa: F401
+        from .media import system_checks as media_checks  # noqa: F401
         from .workflows import system_checks  # noqa: F401
 
         self.connect_signals()

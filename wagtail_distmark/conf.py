@@ -36,6 +36,10 @@ DEFAULTS = {
     # WAGTAILIMAGES_IMAGE_FORM_BASE = "wagtail_distmark.media.forms.BrandImageForm".
     "IMAGE_MIN_WIDTH": 0,
     "IMAGE_MIN_HEIGHT": 0,
+    # Largest document (bytes) the document form accepts, with
+    # WAGTAILDOCS_DOCUMENT_FORM_BASE = "wagtail_distmark.media.forms.BrandDocumentForm";
+    # None: no limit beyond the web server's.
+    "DOCUMENT_MAX_UPLOAD_SIZE": None,
     # Words and phrases outlets may not publish (brand compliance check);
     # matched case-insensitively as whole words.
     "BANNED_WORDS": (),

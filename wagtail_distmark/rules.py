@@ -74,3 +74,6 @@ add_outlet_scoped_perms("wagtail_distmark", "outlet", OUTLET_ACTION_ROLES)
 HQ_ONLY = {action: frozenset() for action in ("view", "add", "change", "delete")}
 for _model_name in ("imagerights", "documentrights"):
     add_outlet_scoped_perms("wagtail_distmark", _model_name, HQ_ONLY)
+
+#: The brand kit (a Wagtail setting): HQ edits it; local roles only read it.
+rules.set_perm("wagtail_distmark.change_brandkit", is_hq_staff)

@@ -136,6 +136,27 @@ TASKS = {
 
 # Uploads: Wagtail's own checks (format, size, pixels), plus minimum dimensions.
 WAGTAILIMAGES_IMAGE_FORM_BASE = "wagtail_distmark.media.forms.BrandImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "wagtail_distmark.media.forms.BrandDocumentForm"
+# Office files, PDF and pictures: no web pages, SVG or scripts.
+WAGTAILDOCS_EXTENSIONS = [
+    "pdf",
+    "docx",
+    "xlsx",
+    "pptx",
+    "odt",
+    "ods",
+    "odp",
+    "doc",
+    "xls",
+    "ppt",
+    "csv",
+    "txt",
+    "zip",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
 # Local publishing needs earlier workflow steps to run again on a changed page.
@@ -144,6 +165,7 @@ WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAIL_DISTMARK = {
     "IMAGE_MIN_WIDTH": 200,
     "IMAGE_MIN_HEIGHT": 150,
+    "DOCUMENT_MAX_UPLOAD_SIZE": 10 * 1024 * 1024,
     "SITE_PORT": int(os.environ.get("DISTMARK_SITE_PORT", "8000")),
 }
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatars fetched from outside

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image as PILImage
+from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +91,91 @@ def test_a_crafted_upload_never_lands_in_another_collection(login, demo):
         .objects.filter(title="Upload")
         .values_list("collection_id", flat=True)
     ) == {demo.lille.collection_id}
+
+
+def upload_document(client, name, content, collection):
+    return client.post(
+        reverse("wagtaildocs:add"),
+        {
+            "title": "Flyer",
+            "file": SimpleUploadedFile(name, content),
+            "collection": collection.pk,
+        },
+    )
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def test_an_outlet_uploads_a_pdf_flyer(login, demo):
+    response = upload_document(
+        login("lille-editor"), "flyer.pdf", PDF, demo.lille.collection
+    )
+    assert response.status_code == 302
+    assert (
+        get_document_model()
+        .objects.filter(title="Flyer", collection=demo.lille.collection)
+        .exists()
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "flyer.pdf",
+            b"<html><script>alert(1)</script></html>",
+            "This file is named .pdf but its content is not a .pdf file.",
+        ),
+        (
+            "prices.xlsx",
+            PDF,
+            "This file is named .xlsx but its content is not a .xlsx file.",
+        ),
+        (
+            "prices.csv",
+            b"name;price\n<script>alert(1)</script>;3\n",
+            "holds a web page or binary data",
+        ),
+        ("offer.html", b"<html></html>", "File extension"),
+        ("logo.svg", b"<svg></svg>", "File extension"),
+    ],
+)
+def test_disguised_documents_are_refused_and_nothing_stored(
+    login, demo, name, content, message
+):
+    before = get_document_model().objects.count()
+    response = upload_document(
+        login("lille-editor"), name, content, demo.lille.collection
+    )
+    assert response.status_code == 200
+    assert message in file_errors(response)
+    assert "“”" not in file_errors(response)  # one clear message, not two
+    assert get_document_model().objects.count() == before
+
+
+def test_documents_over_the_size_limit_are_refused(login, demo, settings):
+    settings.WAGTAIL_DISTMARK = {
+        **settings.WAGTAIL_DISTMARK,
+        "DOCUMENT_MAX_UPLOAD_SIZE": 1024,
+    }
+    response = upload_document(
+        login("lille-editor"), "big.pdf", PDF + b"0" * 2048, demo.lille.collection
+    )
+    assert file_errors(response) == (
+        "This file is 2.1\xa0KB; documents may be 1.0\xa0KB at most."
+    )
+    assert not get_document_model().objects.filter(title="Flyer").exists()
+
+
+def test_the_multiple_uploader_applies_the_same_rules(login, demo):
+    response = login("lille-editor").post(
+        reverse("wagtaildocs:add_multiple"),
+        {
+            "files[]": SimpleUploadedFile("flyer.pdf", b"<html>not a pdf</html>"),
+            "collection": demo.lille.collection.pk,
+        },
+    )
+    assert response.json()["success"] is False
+    assert "its content is not a .pdf file" in response.json()["error_message"]
+    assert not get_document_model().objects.exists()

@@ -72,7 +72,16 @@ def _target_for(namespace, demo):
     if namespace == "distmark_templates":
         # Templates are shared by the network; the outlet at stake is posted.
         return TemplatePage.objects.get(slug=SPRING_SLUG)
-    model = {vs.url_namespace: vs.model for vs in _distmark_viewsets()}[namespace]
+    if namespace == "distmark_brand_kit":
+        return None  # one page for the network, no object
+    if namespace == "distmark_brand_images":
+        # The usage view of Marseille's own photo: HQ only.
+        return get_image_model().objects.filter(title__contains="Marseille").first()
+    if namespace == "distmark_brand_documents":
+        return asset_rights(DocumentRights).document
+    model = {
+        vs.url_namespace: getattr(vs, "model", None) for vs in _distmark_viewsets()
+    }[namespace]
     if model is Outlet:
         return demo.marseille
     if model is Region:

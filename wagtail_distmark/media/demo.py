@@ -14,7 +14,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.images import get_image_model
 
-from .models import ImageRights
+from .models import BrandKit, ImageRights
 from .services import ensure_brand_library
 
 BRAND_ASSETS = [
@@ -73,7 +73,60 @@ def ensure_brand_assets(outlets=()):
         title = f"Store front — {outlet.name}"
         images[title] = ensure_image(title, (40, 70, 140), outlet.collection)
     ensure_winter_clearance(images["Spring 2025 campaign visual"])
+    ensure_brand_kit(images["Brand logo"])
     return images
+
+
+def ensure_brand_kit(logo):
+    """Fill the brand kit once: the logo, colours, fonts, tone of voice."""
+    kit = BrandKit.load()
+    if kit.colours or kit.logos:
+        return kit
+    kit.logos = [
+        (
+            "logo",
+            {
+                "image": logo,
+                "name": "Main logo",
+                "usage": "On white or light backgrounds, at least 30 mm wide.",
+            },
+        ),
+    ]
+    kit.colours = [
+        (
+            "colour",
+            {"name": "Brand red", "hex": "#C81E2D", "usage": "Logo, buttons, prices."},
+        ),
+        (
+            "colour",
+            {
+                "name": "Spring green",
+                "hex": "#5AA046",
+                "usage": "Spring 2026 campaign only.",
+            },
+        ),
+        ("colour", {"name": "Ink", "hex": "#1F2933", "usage": "Body text."}),
+    ]
+    kit.fonts = [
+        (
+            "font",
+            {
+                "name": "Source Sans 3",
+                "usage": "Headings and body text.",
+                "fallback": "Arial",
+                "file": None,
+            },
+        ),
+    ]
+    kit.tone_of_voice = (
+        "<p>We speak to neighbours: warm, short and concrete. Say what is on "
+        "offer, where and until when.</p><ul><li>Use “you”, never “customers”.</li>"
+        "<li>No capitals for emphasis, no more than one exclamation mark.</li>"
+        "<li>Name your store and your team: “Sophie and the Lille team”.</li></ul>"
+    )
+    kit.contact = "brand@distmark.example"
+    kit.save()
+    return kit
 
 
 def ensure_winter_clearance(image):

@@ -12,8 +12,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.documents import get_document_model_string
+from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model_string
+
+from .blocks import ColourBlock, FontBlock, LogoBlock
 
 
 def today():
@@ -118,3 +122,31 @@ class DocumentRights(AssetRights):
 
     def __str__(self):
         return str(self.document)
+
+
+@register_setting(icon="palette")
+class BrandKit(BaseGenericSetting):
+    """HQ's brand guidelines, shown to every local editor beside the brand
+    library (Brand library › Brand kit). One for the whole network."""
+
+    logos = StreamField([("logo", LogoBlock())], verbose_name=_("logos"), blank=True)
+    colours = StreamField(
+        [("colour", ColourBlock())], verbose_name=_("colours"), blank=True
+    )
+    fonts = StreamField([("font", FontBlock())], verbose_name=_("fonts"), blank=True)
+    tone_of_voice = RichTextField(
+        _("tone of voice"),
+        blank=True,
+        features=["h3", "bold", "italic", "ol", "ul", "link"],
+        help_text=_("How the brand speaks: words to use and to avoid, examples."),
+    )
+    contact = models.CharField(
+        _("brand questions"),
+        max_length=255,
+        blank=True,
+        help_text=_("Who outlets ask, e.g. brand@example.com."),
+    )
+
+    class Meta:
+        verbose_name = _("brand kit")
+        verbose_name_plural = _("brand kits")

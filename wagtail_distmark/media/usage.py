@@ -8,6 +8,7 @@ is found through the reference index: outlet pages directly, and HQ templates
 
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -29,6 +30,7 @@ class Use:
     outlet_id: int | None
     derived_pages: int = 0  # for an HQ template: outlet pages built on it
     outlet_name: str = ""
+    where: str = ""  # the field or block that uses it
 
 
 @dataclass
@@ -69,64 +71,107 @@ def unusable_assets():
     return found
 
 
-def report_unusable_assets():
-    """Every unusable asset still in use, with what uses it. A few queries
-    whatever the number of assets and pages."""
-    from ..inheritance.models import LocalPage, TemplatePage
+def asset_key(asset):
+    """How the reference index names an asset: (base content type id, id)."""
+    return (ReferenceIndex._get_base_content_type(asset).pk, str(asset.pk))
 
-    found = unusable_assets()
-    if not found:
-        return []
-    references = ReferenceIndex.get_references_to_in_bulk([e.asset for e in found])
+
+def find_uses(assets):
+    """Every object using each of ``assets``, with its outlet, from the
+    reference index: ``{asset_key(asset): [Use, ...]}``.
+
+    An HQ template counts once, with the outlet pages built on it (they show
+    its content), and once more for each of those outlets. A few queries
+    whatever the number of assets and uses.
+    """
+    from ..inheritance.models import LocalPage, TemplatePage
+    from ..outlets.models import Outlet
+
+    assets = list(assets)
+    if not assets:
+        return {}
+    references = ReferenceIndex.get_references_to_in_bulk(assets).order_by(
+        "base_content_type_id", "object_id", "content_type_id", "model_path"
+    )
     rows = list(
         references.values_list(
-            "to_content_type_id", "to_object_id", "base_content_type_id", "object_id"
+            "to_content_type_id",
+            "to_object_id",
+            "base_content_type_id",
+            "object_id",
+            "content_type_id",
+            "model_path",
         ).distinct()
     )
-    sources = {(ct, str(oid)) for _tct, _toid, ct, oid in rows}
+    sources = {(ct, str(oid)) for _tct, _toid, ct, oid, _sct, _path in rows}
     outlets = outlet_ids_for_objects(sources)
-    page_ids = [int(oid) for ct, oid in sources if oid.isdigit()]
-    pages = {
-        str(page.pk): page
-        for page in Page.objects.filter(pk__in=page_ids).specific(defer=True)
-    }
-    template_ids = [
-        page.pk for page in pages.values() if isinstance(page, TemplatePage)
-    ]
+    objects = _load_sources(sources)
+    template_ids = [obj.pk for obj in objects.values() if isinstance(obj, TemplatePage)]
     derived = {}
     for template_id, outlet_id in LocalPage.objects.filter(
         hq_template_id__in=template_ids
     ).values_list("hq_template_id", "outlet_id"):
         derived.setdefault(template_id, []).append(outlet_id)
 
-    by_key = {}
-    for entry in found:
-        key = (
-            ReferenceIndex._get_base_content_type(entry.asset).pk,
-            str(entry.asset.pk),
-        )
-        by_key[key] = entry
-    for to_ct, to_oid, ct, oid in rows:
-        entry = by_key.get((to_ct, str(to_oid)))
-        obj = pages.get(str(oid))
-        if entry is None or obj is None:
+    found = {}
+    seen = set()
+    for to_ct, to_oid, ct, oid, source_ct, model_path in rows:
+        obj = objects.get((ct, str(oid)))
+        if obj is None or (to_ct, to_oid, ct, oid) in seen:
             continue
+        seen.add((to_ct, to_oid, ct, oid))
+        uses = found.setdefault((to_ct, str(to_oid)), [])
+        where = ReferenceIndex(
+            content_type_id=source_ct, model_path=model_path
+        ).describe_source_field()
         if isinstance(obj, TemplatePage):
             outlet_ids = derived.get(obj.pk, [])
-            entry.uses.append(Use(obj, None, derived_pages=len(outlet_ids)))
-            entry.uses.extend(Use(obj, outlet_id) for outlet_id in outlet_ids)
+            uses.append(Use(obj, None, derived_pages=len(outlet_ids), where=where))
+            uses.extend(Use(obj, outlet_id, where=where) for outlet_id in outlet_ids)
         else:
-            entry.uses.append(Use(obj, outlets.get((ct, str(oid)))))
-    from ..outlets.models import Outlet
+            uses.append(Use(obj, outlets.get((ct, str(oid))), where=where))
 
     names = dict(
         Outlet.objects.filter(
-            pk__in={use.outlet_id for e in found for use in e.uses if use.outlet_id}
+            pk__in={u.outlet_id for uses in found.values() for u in uses if u.outlet_id}
         ).values_list("pk", "name")
     )
-    for entry in found:
-        for use in entry.uses:
+    for uses in found.values():
+        for use in uses:
             use.outlet_name = names.get(use.outlet_id, "")
+    return found
+
+
+def _load_sources(sources):
+    """The objects behind ``(base content type id, object id)`` pairs: pages
+    as their specific type, snippets by their model, one query per type."""
+    page_type_id = ContentType.objects.get_for_model(Page).pk
+    by_type = {}
+    for content_type_id, object_id in sources:
+        by_type.setdefault(content_type_id, []).append(object_id)
+    objects = {}
+    for content_type_id, object_ids in by_type.items():
+        ids = [int(oid) for oid in object_ids if oid.isdigit()]
+        if content_type_id == page_type_id:
+            found = Page.objects.filter(pk__in=ids).specific(defer=True)
+        else:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            if model is None:
+                continue
+            found = model._default_manager.filter(pk__in=ids)
+        for obj in found:
+            objects[(content_type_id, str(obj.pk))] = obj
+    return objects
+
+
+def report_unusable_assets():
+    """Every unusable asset still in use, with what uses it."""
+    found = unusable_assets()
+    if not found:
+        return []
+    uses = find_uses(entry.asset for entry in found)
+    for entry in found:
+        entry.uses = uses.get(asset_key(entry.asset), [])
     return [entry for entry in found if entry.uses]
 
 

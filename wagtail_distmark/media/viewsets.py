@@ -3,12 +3,13 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Count, OuterRef, Subquery
 from django.db.models.functions import Cast, Coalesce
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import ReferenceIndex
 
@@ -36,13 +37,14 @@ def rights_panels(asset_field):
     ]
 
 
-def usage_count(asset_model, asset_field):
-    """How many objects (pages, snippets) use each row's asset: one subquery
-    on Wagtail's reference index, so the listing's query count stays flat."""
+def usage_count(asset_model, asset_id_field):
+    """How many objects (pages, snippets) use each row's asset (whose id is
+    ``asset_id_field`` of the row): one subquery on Wagtail's reference index,
+    so a listing's query count stays flat."""
     references = (
         ReferenceIndex.objects.filter(
             to_content_type=ContentType.objects.get_for_model(asset_model),
-            to_object_id=Cast(OuterRef(f"{asset_field}_id"), output_field=CharField()),
+            to_object_id=Cast(OuterRef(asset_id_field), output_field=CharField()),
         )
         .values("to_object_id")
         .annotate(count=Count("object_id", distinct=True))
@@ -78,8 +80,19 @@ class RightsIndexView(generic.IndexView):
             super()
             .get_base_queryset()
             .select_related(field)
-            .annotate(usage_count=usage_count(asset_model, field))
+            .annotate(usage_count=usage_count(asset_model, f"{field}_id"))
         )
+
+
+class RightsCreateView(generic.CreateView):
+    def get_initial(self):
+        # "Edit rights" in the brand listing links here with ?image=<id>.
+        initial = super().get_initial()
+        field = "image" if self.model is ImageRights else "document"
+        asset_id = self.request.GET.get(field, "")
+        if asset_id.isdigit():
+            initial[field] = int(asset_id)
+        return initial
 
 
 class AssetRightsViewSet(ModelViewSet):
@@ -89,6 +102,7 @@ class AssetRightsViewSet(ModelViewSet):
     list_filter = ["hq_approved", "expires_on"]
     search_backend_name = None
     index_view_class = RightsIndexView
+    add_view_class = RightsCreateView
 
 
 class ImageRightsViewSet(AssetRightsViewSet):
@@ -99,7 +113,7 @@ class ImageRightsViewSet(AssetRightsViewSet):
         "image",
         "hq_approved",
         "expires_on",
-        UsageColumn("wagtailimages:image_usage", "image"),
+        UsageColumn("distmark_brand_images:usage", "image"),
     ]
     search_fields = ["image__title"]
     panels = rights_panels("image")
@@ -113,10 +127,81 @@ class DocumentRightsViewSet(AssetRightsViewSet):
         "document",
         "hq_approved",
         "expires_on",
-        UsageColumn("wagtaildocs:document_usage", "document"),
+        UsageColumn("distmark_brand_documents:usage", "document"),
     ]
     search_fields = ["document__title"]
     panels = rights_panels("document")
+
+
+class NetworkMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .views import in_network
+
+        return in_network(request.user)
+
+
+class BrandKitViewSet(ViewSet):
+    menu_label = _("Brand kit")
+    icon = "palette"
+    url_prefix = "distmark/brand-kit"
+
+    @property
+    def menu_item_class(self):
+        return NetworkMenuItem
+
+    def get_urlpatterns(self):
+        from .views import BrandKitView
+
+        return [path("", BrandKitView.as_view(), name="index")]
+
+
+class BrandAssetViewSet(ViewSet):
+    """The brand library's images or documents, with their usage rights."""
+
+    kind = None
+
+    @property
+    def menu_item_class(self):
+        return NetworkMenuItem
+
+    def get_urlpatterns(self):
+        from .views import AssetUsageView, BrandAssetIndexView
+
+        options = {
+            "kind": self.kind,
+            "index_url_name": self.get_url_name("index"),
+            "index_results_url_name": self.get_url_name("index_results"),
+            "usage_url_name": self.get_url_name("usage"),
+        }
+        return [
+            path("", BrandAssetIndexView.as_view(**options), name="index"),
+            path(
+                "results/",
+                BrandAssetIndexView.as_view(results_only=True, **options),
+                name="index_results",
+            ),
+            path(
+                "<int:pk>/usage/",
+                AssetUsageView.as_view(
+                    kind=self.kind, index_url_name=self.get_url_name("index")
+                ),
+                name="usage",
+            ),
+        ]
+
+
+class BrandImageViewSet(BrandAssetViewSet):
+    kind = "image"
+    icon = "image"
+    menu_label = _("Brand images")
+    url_prefix = "distmark/brand-images"
+
+
+class BrandDocumentViewSet(BrandAssetViewSet):
+    kind = "document"
+    icon = "doc-full"
+    menu_label = _("Brand documents")
+    url_prefix = "distmark/brand-documents"
 
 
 class BrandLibraryViewSetGroup(ViewSetGroup):
@@ -124,6 +209,9 @@ class BrandLibraryViewSetGroup(ViewSetGroup):
     menu_icon = "image"
     menu_order = 160
     items = (
+        BrandKitViewSet("distmark_brand_kit"),
+        BrandImageViewSet("distmark_brand_images"),
+        BrandDocumentViewSet("distmark_brand_documents"),
         ImageRightsViewSet("distmark_image_rights"),
         DocumentRightsViewSet("distmark_document_rights"),
     )

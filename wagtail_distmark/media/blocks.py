@@ -1,0 +1,55 @@
+"""The blocks HQ fills the brand kit with: logos, colours and fonts."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+
+class LogoBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label=_("Logo"))
+    name = blocks.CharBlock(label=_("Name"), max_length=80)
+    usage = blocks.CharBlock(
+        label=_("When to use it"),
+        max_length=255,
+        required=False,
+        help_text=_("For example: on light backgrounds, at least 30 mm wide."),
+    )
+
+    class Meta:
+        icon = "image"
+        label = _("Logo")
+
+
+class ColourBlock(blocks.StructBlock):
+    name = blocks.CharBlock(label=_("Name"), max_length=80)
+    # Validated here because the admin page paints the swatch with it.
+    hex = blocks.RegexBlock(
+        label=_("Colour code"),
+        regex=r"^#[0-9A-Fa-f]{6}$",
+        error_messages={
+            "invalid": _("Enter a colour as # and six hexadecimal digits: #E30613.")
+        },
+        help_text=_("For example #E30613."),
+    )
+    usage = blocks.CharBlock(label=_("When to use it"), max_length=255, required=False)
+
+    class Meta:
+        icon = "palette"
+        label = _("Colour")
+
+
+class FontBlock(blocks.StructBlock):
+    name = blocks.CharBlock(label=_("Font"), max_length=80)
+    usage = blocks.CharBlock(label=_("When to use it"), max_length=255, required=False)
+    fallback = blocks.CharBlock(
+        label=_("Fallback"),
+        max_length=120,
+        required=False,
+        help_text=_("What to use where the font is not installed, e.g. Arial."),
+    )
+    file = DocumentChooserBlock(label=_("Font files"), required=False)
+
+    class Meta:
+        icon = "bold"
+        label = _("Font")
