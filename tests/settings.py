@@ -11,3 +11,14 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 # An outlet-scoped snippet with a workflow, standing in for campaigns.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
+
+# Import files and reports go to a throwaway directory.
+import tempfile  # noqa: E402
+
+STORAGES = {  # noqa: F405
+    **STORAGES,  # noqa: F405
+    "distmark_private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="distmark-private-")},
+    },
+}

@@ -40,6 +40,15 @@ DEFAULTS = {
     # WAGTAILDOCS_DOCUMENT_FORM_BASE = "wagtail_distmark.media.forms.BrandDocumentForm";
     # None: no limit beyond the web server's.
     "DOCUMENT_MAX_UPLOAD_SIZE": None,
+    # Who sees each contact field besides HQ: "everyone", "managers" or "hq";
+    # merged over wagtail_distmark.contacts.visibility.DEFAULT_FIELD_VISIBILITY.
+    "CONTACT_FIELD_VISIBILITY": {},
+    # Local roles that may export their outlets' contacts (HQ always may):
+    # "manager", "region_manager", "editor".
+    "CONTACT_EXPORT_ROLES": ("manager", "region_manager"),
+    # Django storage alias (settings.STORAGES) for contact import files and
+    # reports: personal data, never the public media storage.
+    "PRIVATE_STORAGE_ALIAS": "distmark_private",
     # Words and phrases outlets may not publish (brand compliance check);
     # matched case-insensitively as whole words.
     "BANNED_WORDS": (),

@@ -1,4 +1,12 @@
 # Django discovers models here; each capability keeps its own in its subpackage.
+from .contacts.models import (  # noqa: F401
+    AttributeDefinition,
+    Contact,
+    ContactAccess,
+    ContactImport,
+    ContactTag,
+    Suppression,
+)
 from .inheritance.models import (  # noqa: F401, E402
     LocalPage,
     TemplateDeployment,

@@ -9,7 +9,13 @@ permissions (``wagtail_distmark.change_outlet``) and are checked with
 import rules
 
 from .outlets.access import get_network_roles, user_is_hq
-from .outlets.roles import EDITOR, MANAGER, OUTLET_ACTION_ROLES, REGION_MANAGER
+from .outlets.roles import (
+    CONTACT_ACTION_ROLES,
+    EDITOR,
+    MANAGER,
+    OUTLET_ACTION_ROLES,
+    REGION_MANAGER,
+)
 
 
 def outlet_id_of(obj):
@@ -77,3 +83,6 @@ for _model_name in ("imagerights", "documentrights"):
 
 #: The brand kit (a Wagtail setting): HQ edits it; local roles only read it.
 rules.set_perm("wagtail_distmark.change_brandkit", is_hq_staff)
+
+#: Contacts: per outlet, from the role table (HQ always).
+add_outlet_scoped_perms("wagtail_distmark", "contact", CONTACT_ACTION_ROLES)

@@ -1,4 +1,6 @@
 # Wagtail imports this module; each capability registers its own hooks.
+from .audiences import wagtail_hooks as audiences_hooks  # noqa: F401
+from .contacts import wagtail_hooks as contacts_hooks  # noqa: F401
 from .inheritance import wagtail_hooks as inheritance_hooks  # noqa: F401
 from .media import wagtail_hooks as media_hooks  # noqa: F401
 from .outlets import wagtail_hooks as outlets_hooks  # noqa: F401

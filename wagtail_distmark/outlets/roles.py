@@ -26,3 +26,12 @@ OUTLET_ACTION_ROLES = {
     "add": frozenset(),
     "delete": frozenset(),
 }
+
+#: Contacts: every local role works with its outlets' customers; erasing one
+#: (GDPR) is for managers. Exporting follows the CONTACT_EXPORT_ROLES setting.
+CONTACT_ACTION_ROLES = {
+    "view": frozenset({EDITOR, MANAGER, REGION_MANAGER}),
+    "add": frozenset({EDITOR, MANAGER, REGION_MANAGER}),
+    "change": frozenset({EDITOR, MANAGER, REGION_MANAGER}),
+    "delete": frozenset({MANAGER, REGION_MANAGER}),
+}

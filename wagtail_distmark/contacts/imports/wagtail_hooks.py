@@ -1,0 +1,1 @@
+"""Admin hooks for contact imports."""
