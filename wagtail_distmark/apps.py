@@ -18,6 +18,13 @@ class WagtailDistmarkAppConfig(AppConfig):
         self.connect_signals()
 
     def connect_signals(self):
+        from django.core.signals import request_finished
+
+        from .sqlite import optimize_sqlite
+
+        request_finished.connect(
+            optimize_sqlite, dispatch_uid="distmark_sqlite_optimize"
+        )
         from wagtail.signals import page_published, post_page_move, task_submitted
 
         from .inheritance.indexing import on_template_published

@@ -46,6 +46,10 @@ DEFAULTS = {
     # Local roles that may export their outlets' contacts (HQ always may):
     # "manager", "region_manager", "editor".
     "CONTACT_EXPORT_ROLES": ("manager", "region_manager"),
+    # Subscription forms: attempts per IP address per hour, and how long the
+    # confirmation link stays valid.
+    "SUBSCRIPTION_RATE_LIMIT": 10,
+    "SUBSCRIPTION_CONFIRM_DAYS": 7,
     # Django storage alias (settings.STORAGES) for contact import files and
     # reports: personal data, never the public media storage.
     "PRIVATE_STORAGE_ALIAS": "distmark_private",

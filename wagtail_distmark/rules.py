@@ -78,7 +78,13 @@ add_outlet_scoped_perms("wagtail_distmark", "outlet", OUTLET_ACTION_ROLES)
 
 #: Usage rights of brand assets: HQ only.
 HQ_ONLY = {action: frozenset() for action in ("view", "add", "change", "delete")}
-for _model_name in ("imagerights", "documentrights"):
+for _model_name in (
+    "imagerights",
+    "documentrights",
+    "attributedefinition",
+    "suppression",
+    "contactaccess",
+):
     add_outlet_scoped_perms("wagtail_distmark", _model_name, HQ_ONLY)
 
 #: The brand kit (a Wagtail setting): HQ edits it; local roles only read it.

@@ -8,6 +8,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Public subscription forms (double opt-in).
+    path("distmark/", include("wagtail_distmark.contacts.urls")),
 ]
 
 if settings.DEBUG:

@@ -12,6 +12,11 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page
 
 from wagtail_distmark.inheritance.demo import SPRING_SLUG
+from wagtail_distmark.contacts.models import (
+    AttributeDefinition,
+    ContactAccess,
+    Suppression,
+)
 from wagtail_distmark.inheritance.models import LocalPage, TemplatePage
 from wagtail_distmark.media.models import DocumentRights, ImageRights
 from wagtail_distmark.outlets.models import Outlet, Region
@@ -86,10 +91,23 @@ def _target_for(namespace, demo):
         return demo.marseille
     if model is Region:
         return demo.south
+    if model in (AttributeDefinition, Suppression, ContactAccess):
+        # HQ's network-wide contact settings and logs: out of every outlet's reach.
+        return hq_contact_object(model, demo)
     if model in (ImageRights, DocumentRights):
         # HQ's rights on brand assets: out of every outlet's reach.
         return asset_rights(model)
     return model._default_manager.filter(outlet=demo.marseille).first()
+
+
+def hq_contact_object(model, demo):
+    if model is AttributeDefinition:
+        return AttributeDefinition.objects.get(key="purchase_total")
+    if model is Suppression:
+        return Suppression.suppress("marseille-customer@example.com", "bounce")
+    return ContactAccess.objects.create(
+        username="marseille-manager", action="view", outlet=demo.marseille
+    )
 
 
 def asset_rights(model):
@@ -357,6 +375,9 @@ def test_hq_moves_outlet_to_another_region_and_grants_follow(login, demo):
 
 
 def test_offboarding_refused_while_collection_holds_media(login, demo, marseille_image):
+    from wagtail_distmark.contacts.models import Contact
+
+    Contact.objects.filter(outlet=demo.marseille).delete()
     client = login("hq")
     response = client.post(
         reverse("outlets:delete", args=[demo.marseille.pk]), follow=True
@@ -370,9 +391,17 @@ def test_offboarding_removes_site_groups_and_tree(login, demo):
     from django.contrib.auth.models import Group
     from wagtail.models import Collection, Site
 
+    from wagtail_distmark.contacts.models import Contact
+
     gent = demo.gent
     ids = (gent.site_id, gent.home_page_id, gent.collection_id, gent.editors_group_id)
-    response = login("hq").post(reverse("outlets:delete", args=[gent.pk]))
+    client = login("hq")
+    # Refused while Gent has contacts, with the reason.
+    response = client.post(reverse("outlets:delete", args=[gent.pk]), follow=True)
+    assert "still has 300 contacts" in response.content.decode()
+    assert Outlet.objects.filter(pk=gent.pk).exists()
+    Contact.objects.filter(outlet=gent).delete()
+    response = client.post(reverse("outlets:delete", args=[gent.pk]))
     assert response.status_code == 302
     assert not Outlet.objects.filter(pk=gent.pk).exists()
     assert not Site.objects.filter(pk=ids[0]).exists()

@@ -524,12 +524,24 @@ class UpdateOutletAction(EditAction):
 class OffboardOutletAction(DeleteAction):
     """Remove an outlet with its site, groups and page tree.
 
-    Refused while its collection still holds media: those files may be used in
-    sent campaigns, so somebody has to move or delete them knowingly first.
+    Refused while its collection still holds media (those files may be used in
+    sent campaigns) or it still has contacts (personal data): somebody has to
+    move, export or erase them knowingly first.
     """
 
     def check(self, skip_permission_checks=False):
         super().check(skip_permission_checks=skip_permission_checks)
+        from ..contacts.models import Contact
+
+        contacts = Contact.objects.filter(outlet=self.instance).count()
+        if contacts:
+            raise ValidationError(
+                _(
+                    "%(outlet)s still has %(count)d contacts; export and erase "
+                    "them, or move them to another outlet, first."
+                )
+                % {"outlet": self.instance.name, "count": contacts}
+            )
         collection = self.instance.collection
         if collection is not None:
             from wagtail.documents import get_document_model

@@ -154,6 +154,14 @@ class Command(BaseCommand):
             outlets=Outlet.objects.filter(slug__in=["lille", "marseille"])
         )
 
+        from wagtail_distmark.contacts.demo import ensure_demo_contacts
+
+        made = ensure_demo_contacts(
+            Outlet.objects.filter(slug__in=[o["slug"] for o in OUTLETS])
+        )
+        if made:
+            self.stdout.write(f"Created {made} demo contacts")
+
         self._print_summary(port)
 
     def _group_for(self, kind, slug, network):

@@ -1,0 +1,126 @@
+"""GDPR: a contact's data as JSON, erasure with a hashed tombstone."""
+
+import json
+
+import pytest
+from django.urls import reverse
+from wagtail.models import ModelLogEntry
+
+from tests.contacts.factories import contact
+from tests.workflows.flow import refused
+from wagtail_distmark.contacts.models import (
+    Contact,
+    ContactAccess,
+    Suppression,
+    email_hash,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def anne(demo):
+    return contact(
+        demo.lille,
+        "anne@example.com",
+        first_name="Anne",
+        phone="0611",
+        tags=["vip"],
+        attributes={"purchase_total": 99},
+    )
+
+
+def test_a_manager_downloads_a_contacts_data(login, demo, anne):
+    response = login("lille-manager").get(
+        reverse("distmark_contacts:data_export", args=[anne.pk])
+    )
+    data = json.loads(response.content)
+    assert (
+        response["Content-Disposition"]
+        == f'attachment; filename="contact-{anne.pk}.json"'
+    )
+    # All of it, HQ-only fields included: it is the person's own data.
+    assert data["email"] == "anne@example.com" and data["phone"] == "0611"
+    assert data["tags"] == ["vip"] and data["attributes"] == {"purchase_total": 99}
+    assert data["consent"]["email"]["status"] == "granted"
+    assert ContactAccess.objects.filter(
+        action="data_export", username="lille-manager"
+    ).exists()
+
+
+def test_editors_may_not_export_or_erase(login, demo, anne):
+    client = login("lille-editor")
+    assert refused(client.get(reverse("distmark_contacts:data_export", args=[anne.pk])))
+    assert refused(client.post(reverse("distmark_contacts:delete", args=[anne.pk])))
+    anne.refresh_from_db()
+    assert anne.erased_at is None
+
+
+def test_erasure_anonymises_keeps_the_row_and_suppresses_the_address(login, demo, anne):
+    client = login("lille-manager")
+    client.post(
+        reverse("distmark_contacts:edit", args=[anne.pk]),
+        {
+            "email": "anne@example.com",
+            "first_name": "Anne",
+            "email_consent": "granted",
+            "sms_consent": "none",
+        },
+    )
+    response = client.post(reverse("distmark_contacts:delete", args=[anne.pk]))
+    assert response.status_code == 302
+    anne.refresh_from_db()
+    assert anne.erased_at is not None
+    assert (anne.first_name, anne.phone, anne.attributes, anne.birthday) == (
+        "",
+        "",
+        {},
+        None,
+    )
+    assert "anne" not in anne.email and not anne.tags.exists()
+    assert anne.email_consent == "withdrawn"
+    assert (
+        Contact.objects.filter(outlet=demo.lille).count() == 301
+    )  # kept for statistics
+    tomb = Suppression.objects.get(email_hash=email_hash("anne@example.com"))
+    assert tomb.reason == "erased"
+    assert not Suppression.objects.filter(email_hash__contains="anne").exists()
+    # Wagtail's history no longer names her.
+    labels = ModelLogEntry.objects.filter(object_id=str(anne.pk)).values_list(
+        "label", flat=True
+    )
+    assert labels and not any("Anne" in label for label in labels)
+    assert ContactAccess.objects.filter(action="erase").get().contact_ids == [anne.pk]
+    # Erased contacts leave the listing.
+    listing = client.get(reverse("distmark_contacts:index"))
+    assert anne not in listing.context["object_list"]
+
+
+def test_an_erased_address_cannot_be_added_back(login, demo, anne):
+    client = login("lille-manager")
+    client.post(reverse("distmark_contacts:delete", args=[anne.pk]))
+    for outlet in (demo.lille, demo.gent):
+        response = login("hq").post(
+            reverse("distmark_contacts:add"),
+            {
+                "outlet": outlet.pk,
+                "email": "Anne@Example.com",
+                "email_consent": "granted",
+                "sms_consent": "none",
+            },
+        )
+        assert "suppression list" in " ".join(response.context["form"].errors["email"])
+    assert not Contact.objects.filter(email="anne@example.com").exists()
+
+
+def test_a_suppressed_address_is_never_reachable(demo):
+    gent = contact(demo.gent, "bounce@example.com")
+    lille = contact(demo.lille, "BOUNCE@example.com ")
+    reachable = Contact.objects.reachable_by_email()
+    assert {gent, lille} <= set(reachable)
+    Suppression.suppress("bounce@example.com", Suppression.Reason.HARD_BOUNCE, "test")
+    assert (
+        not Contact.objects.reachable_by_email()
+        .filter(pk__in=[gent.pk, lille.pk])
+        .exists()
+    )

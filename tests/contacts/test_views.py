@@ -1,0 +1,242 @@
+"""Contacts in the admin, through the real views: each outlet its own
+customers, each role its own fields, every access logged."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.contacts.factories import contact
+from tests.workflows.flow import refused
+from wagtail_distmark.contacts.models import Contact, ContactAccess
+
+pytestmark = pytest.mark.django_db
+
+INDEX = "distmark_contacts:index"
+
+
+@pytest.fixture
+def anne(demo):
+    return contact(
+        demo.lille,
+        "Anne.Martin@Example.com",
+        first_name="Anne",
+        last_name="Martin",
+        phone="+33 6 11 22 33 44",
+        attributes={"loyalty_level": "gold", "purchase_total": 1234},
+        tags=["vip"],
+    )
+
+
+@pytest.fixture
+def marc(demo):
+    return contact(
+        demo.marseille, "marc@example.com", first_name="Marc", phone="+33 4 99"
+    )
+
+
+def listed(response):
+    return {c.email for c in response.context["object_list"]}
+
+
+def test_an_outlet_editor_lists_only_their_outlets_contacts(login, demo, anne, marc):
+    response = login("lille-editor").get(reverse(INDEX), {"q": "example.com"})
+    emails = listed(response)
+    assert "anne.martin@example.com" in emails and "marc@example.com" not in emails
+    assert Contact.objects.filter(outlet=demo.lille).count() == 301  # demo + Anne
+    html = response.content.decode()
+    assert "+33 6 11" not in html  # HQ-only field: no column
+    hq = login("hq").get(reverse(INDEX), {"q": "marc"})
+    assert listed(hq) == {"marc@example.com"}
+
+
+def test_the_listing_is_paginated_and_searchable_by_visible_fields_only(
+    login, demo, anne
+):
+    client = login("lille-editor")
+    response = client.get(reverse(INDEX))
+    assert response.context["paginator"].count == 301
+    assert len(response.context["object_list"]) < 301
+    assert listed(client.get(reverse(INDEX), {"q": "anne.martin"})) == {
+        "anne.martin@example.com"
+    }
+    # Searching by phone (not visible to editors) finds nothing.
+    assert listed(client.get(reverse(INDEX), {"q": "11 22 33"})) == set()
+
+
+def test_inspect_shows_allowed_fields_and_attributes_only(login, demo, anne):
+    client = login("lille-editor")
+    html = client.get(
+        reverse("distmark_contacts:inspect", args=[anne.pk])
+    ).content.decode()
+    assert "Anne" in html and "gold" in html and "vip" in html
+    assert "+33 6 11" not in html and "1234" not in html  # phone, purchase total
+    html = (
+        login("hq")
+        .get(reverse("distmark_contacts:inspect", args=[anne.pk]))
+        .content.decode()
+    )
+    assert "+33 6 11" in html and "1234" in html
+
+
+@pytest.mark.parametrize(
+    "name", ["inspect", "edit", "delete", "data_export", "history"]
+)
+def test_another_outlets_contact_is_out_of_reach(login, demo, marc, name):
+    client = login("lille-editor")
+    url = reverse(f"distmark_contacts:{name}", args=[marc.pk])
+    assert refused(client.get(url))
+    assert refused(client.post(url, {"email": "hijack@example.com", "first_name": "X"}))
+    marc.refresh_from_db()
+    assert marc.email == "marc@example.com" and marc.erased_at is None
+
+
+def test_a_crafted_post_cannot_create_a_contact_in_another_outlet(login, demo):
+    response = login("lille-editor").post(
+        reverse("distmark_contacts:add"),
+        {
+            "outlet": demo.marseille.pk,
+            "email": "new@example.com",
+            "email_consent": "granted",
+            "sms_consent": "none",
+        },
+    )
+    assert response.status_code == 200
+    assert "outlet" in response.context["form"].errors
+    assert not Contact.objects.filter(email="new@example.com").exists()
+
+
+def test_a_crafted_post_cannot_set_an_hq_only_field(login, demo, anne):
+    response = login("lille-editor").post(
+        reverse("distmark_contacts:edit", args=[anne.pk]),
+        {
+            "email": anne.email,
+            "first_name": "Anne-Sophie",
+            "last_name": "Martin",
+            "phone": "+33 0 00 00 00 00",
+            "attribute_purchase_total": "0",
+            "attribute_loyalty_level": "silver",
+            "email_consent": "granted",
+            "sms_consent": "none",
+            "tags": "vip, newsletter",
+        },
+    )
+    assert response.status_code == 302
+    anne.refresh_from_db()
+    assert anne.first_name == "Anne-Sophie"
+    assert anne.phone == "+33 6 11 22 33 44"
+    # The visible attribute changed; the hidden one was kept.
+    assert anne.attributes == {"loyalty_level": "silver", "purchase_total": 1234}
+    assert set(anne.tags.values_list("name", flat=True)) == {"vip", "newsletter"}
+
+
+def test_an_editor_adds_a_contact_to_their_outlet(login, demo):
+    response = login("lille-editor").post(
+        reverse("distmark_contacts:add"),
+        {
+            "outlet": demo.lille.pk,
+            "email": " Zoe@Example.COM ",
+            "first_name": "Zoé",
+            "email_consent": "granted",
+            "sms_consent": "none",
+        },
+    )
+    assert response.status_code == 302
+    zoe = Contact.objects.get(email="zoe@example.com")
+    assert zoe.outlet == demo.lille
+    assert zoe.email_consent_source == "admin:lille-editor" and zoe.email_consent_at
+
+
+def test_the_same_email_twice_in_an_outlet_is_refused_clearly(login, demo, anne):
+    response = login("lille-editor").post(
+        reverse("distmark_contacts:add"),
+        {
+            "outlet": demo.lille.pk,
+            "email": "ANNE.martin@example.com",
+            "email_consent": "none",
+            "sms_consent": "none",
+        },
+    )
+    errors = response.context["form"].errors["email"]
+    assert errors == ["Lille Centre already has a contact with this email address."]
+
+
+def export(client, fmt="csv", **params):
+    response = client.get(reverse(INDEX), {"export": fmt, **params})
+    if fmt == "csv":
+        return list(
+            csv.reader(io.StringIO(b"".join(response.streaming_content).decode()))
+        )
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def test_exports_hold_only_allowed_fields_and_outlets(login, demo, anne, marc):
+    rows = export(login("lille-manager"), q="example.com")
+    header, *body = rows
+    assert "Phone" not in header and "Purchases this year (€)" not in header
+    assert "Loyalty level" in header and "Email consent source" in header
+    emails = {row[0] for row in body}
+    assert "anne.martin@example.com" in emails and "marc@example.com" not in emails
+    log = ContactAccess.objects.filter(action="export").get()
+    assert log.username == "lille-manager" and log.contact_count == 1
+
+
+def test_editors_may_not_export_by_default(login, demo, anne):
+    client = login("lille-editor")
+    assert refused(client.get(reverse(INDEX), {"export": "csv"}))
+    assert "export=csv" not in client.get(reverse(INDEX)).content.decode()
+
+
+def test_formulas_are_defused_in_csv_and_xlsx(login, demo):
+    contact(
+        demo.lille,
+        "f@example.com",
+        first_name='=HYPERLINK("http://evil")',
+        last_name="+1",
+        tags=["@x"],
+    )
+    hq = login("hq")
+    (_header, row) = export(hq, q="f@example.com")
+    assert row[1] == '\'=HYPERLINK("http://evil")' and row[2] == "'+1"
+    (_header, row) = export(hq, fmt="xlsx", q="f@example.com")
+    assert row[1] == '\'=HYPERLINK("http://evil")'
+
+
+def test_every_access_is_logged(login, demo, anne):
+    client = login("lille-editor")
+    client.get(reverse(INDEX), {"q": "anne"})
+    client.get(reverse("distmark_contacts:inspect", args=[anne.pk]))
+    actions = list(
+        ContactAccess.objects.order_by("created_at").values_list(
+            "action", "username", "contact_ids"
+        )
+    )
+    assert actions == [
+        ("list", "lille-editor", [anne.pk]),
+        ("view", "lille-editor", [anne.pk]),
+    ]
+
+
+def test_hq_screens_are_hq_only(login, demo):
+    for name in (
+        "distmark_suppressions",
+        "distmark_contact_attributes",
+        "distmark_contact_access",
+    ):
+        assert refused(login("lille-manager").get(reverse(f"{name}:index")))
+        assert login("hq").get(reverse(f"{name}:index")).status_code == 200
+
+
+def test_listing_queries_do_not_grow_with_contacts(login, demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login("lille-editor")
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse(INDEX))
+    with CaptureQueriesContext(connection) as again:
+        client.get(reverse(INDEX), {"p": 2})
+    assert len(again) == len(few)

@@ -1,0 +1,195 @@
+"""The contact form, built per user from the visibility declaration: a
+field the user may not see is not in the form at all (so a crafted POST
+cannot set it either)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import modelform_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.widgets import AdminDateInput
+
+from .models import (
+    AttributeDefinition,
+    Consent,
+    Contact,
+    ContactTag,
+    Suppression,
+    normalise_email,
+)
+from .permissions import outlets_for_contacts
+from .visibility import visible_attributes, visible_fields
+
+#: Contact fields a person types in (the others are set by the app).
+EDITABLE_FIELDS = (
+    "outlet",
+    "email",
+    "first_name",
+    "last_name",
+    "gender",
+    "birthday",
+    "locale",
+    "phone",
+    "email_consent",
+    "sms_consent",
+)
+ATTRIBUTE_PREFIX = "attribute_"
+MAX_TAGS = 30
+
+
+def attribute_field(definition):
+    """A form field for one custom attribute, by its declared type."""
+    kwargs = {"label": definition.label, "required": False}
+    Type = AttributeDefinition.Type
+    if definition.type == Type.NUMBER:
+        return forms.DecimalField(**kwargs)
+    if definition.type == Type.DATE:
+        return forms.DateField(widget=AdminDateInput, **kwargs)
+    if definition.type == Type.BOOLEAN:
+        return forms.NullBooleanField(**kwargs)
+    if definition.type == Type.CHOICE:
+        choices = [("", "---------")] + [(c, c) for c in definition.choice_list]
+        return forms.ChoiceField(choices=choices, **kwargs)
+    return forms.CharField(max_length=255, **kwargs)
+
+
+def attribute_value(definition, value):
+    """A cleaned form value as stored in ``Contact.attributes`` (JSON)."""
+    if value in (None, ""):
+        return None
+    if definition.type == AttributeDefinition.Type.NUMBER:
+        return float(value) if value % 1 else int(value)
+    if definition.type == AttributeDefinition.Type.DATE:
+        return value.isoformat()
+    return value
+
+
+class ContactForm(WagtailAdminModelForm):
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        help_text=_("Separated by commas, e.g. vip, newsletter."),
+    )
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        self.user = for_user
+        if "outlet" in self.fields:
+            self.fields["outlet"].queryset = outlets_for_contacts(
+                for_user, "add" if self.instance.pk is None else "change"
+            )
+        if "birthday" in self.fields:
+            self.fields["birthday"].widget = AdminDateInput()
+        outlet_id = self.instance.outlet_id if self.instance.pk else None
+        self.attribute_definitions = visible_attributes(for_user, outlet_id)
+        for definition in self.attribute_definitions:
+            name = ATTRIBUTE_PREFIX + definition.key
+            self.fields[name] = attribute_field(definition)
+            self.initial.setdefault(name, self.instance.attributes.get(definition.key))
+        if self.instance.pk and "tags" not in self.initial:
+            self.initial["tags"] = ", ".join(
+                self.instance.tags.order_by("name").values_list("name", flat=True)
+            )
+        if "tags" not in visible_fields(for_user, outlet_id):
+            del self.fields["tags"]
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
+
+    def clean_tags(self):
+        names = []
+        for name in self.cleaned_data["tags"].split(","):
+            name = name.strip().lower()
+            if not name:
+                continue
+            if len(name) > 64:
+                raise ValidationError(
+                    _("Tag “%(tag)s” is longer than 64 characters."),
+                    params={"tag": name[:20] + "…"},
+                )
+            if name not in names:
+                names.append(name)
+        if len(names) > MAX_TAGS:
+            raise ValidationError(
+                _("A contact may have %(max)s tags at most."), params={"max": MAX_TAGS}
+            )
+        return names
+
+    def clean(self):
+        cleaned = super().clean()
+        outlet = cleaned.get("outlet") or (
+            self.instance.outlet if self.instance.pk else None
+        )
+        email = cleaned.get("email")
+        if outlet and email:
+            duplicate = Contact.objects.filter(outlet=outlet, email=email).exclude(
+                pk=self.instance.pk
+            )
+            if duplicate.exists():
+                self.add_error(
+                    "email",
+                    _("%(outlet)s already has a contact with this email address.")
+                    % {"outlet": outlet},
+                )
+            elif email != self.instance.email and Suppression.is_suppressed(email):
+                # Unsubscribed, bounced or erased: nobody may add it back.
+                self.add_error(
+                    "email",
+                    _(
+                        "This address is on the network's suppression list "
+                        "(unsubscribed, bounced or erased): it cannot be added."
+                    ),
+                )
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The model's own unique check would repeat ours in other words.
+        if "email" in self.errors and len(self.errors["email"]) > 1:
+            self.errors["email"] = self.error_class(self.errors["email"][:1])
+
+    def save(self, commit=True):
+        contact = self.instance
+        source = f"admin:{self.user.get_username()}" if self.user else "admin"
+        for channel in ("email", "sms"):
+            field = f"{channel}_consent"
+            if field in self.changed_data:
+                setattr(contact, f"{field}_at", timezone.now())
+                setattr(contact, f"{field}_source", source)
+        # Keep attributes the user cannot see; set those they can.
+        attributes = dict(contact.attributes or {})
+        for definition in self.attribute_definitions:
+            value = attribute_value(
+                definition, self.cleaned_data.get(ATTRIBUTE_PREFIX + definition.key)
+            )
+            if value is None:
+                attributes.pop(definition.key, None)
+            else:
+                attributes[definition.key] = value
+        contact.attributes = attributes
+        contact = super().save(commit=commit)
+        if commit and "tags" in self.fields:
+            self.save_tags(contact)
+        return contact
+
+    def save_tags(self, contact):
+        wanted = set(self.cleaned_data.get("tags") or [])
+        have = set(contact.tags.values_list("name", flat=True))
+        contact.tags.filter(name__in=have - wanted).delete()
+        ContactTag.objects.bulk_create(
+            ContactTag(contact=contact, name=name) for name in sorted(wanted - have)
+        )
+
+
+def contact_form_class(user, instance=None):
+    """The form for ``user``: only fields they may see and type in."""
+    outlet_id = instance.outlet_id if instance is not None and instance.pk else None
+    visible = set(visible_fields(user, outlet_id))
+    fields = [name for name in EDITABLE_FIELDS if name in visible]
+    if instance is not None and instance.pk:
+        fields = [name for name in fields if name != "outlet"]
+    return modelform_factory(Contact, form=ContactForm, fields=fields)
+
+
+__all__ = ["ContactForm", "contact_form_class", "Consent"]

@@ -1,0 +1,333 @@
+"""Admin views for contacts: every screen built from the visibility
+declaration, every object checked against the user's outlets, every access
+to personal data logged."""
+
+import json
+
+import django_filters
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.functional import cached_property
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.views import generic
+
+from ..outlets.models import Outlet
+from ..outlets.views import (
+    OutletScopedEditView,
+    OutletScopedIndexView,
+    OutletScopedInspectView,
+    OutletScopedObjectMixin,
+)
+from .access_log import log_access
+from .forms import contact_form_class
+from .models import Consent, Contact, ContactAccess
+from .permissions import may_export, outlets_for_contacts
+from .privacy import ContactDataExportAction, EraseContactAction
+from .visibility import visible_attributes, visible_fields
+
+# Characters that make a spreadsheet read a cell as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+LIST_COLUMNS = (
+    "first_name",
+    "last_name",
+    "gender",
+    "birthday",
+    "email_consent",
+    "outlet",
+)
+SEARCHABLE = ("email", "first_name", "last_name")
+
+
+def spreadsheet_safe(value):
+    """Text a spreadsheet shows as text: a leading ' defuses a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def tag_names(contact):
+    return ", ".join(sorted(tag.name for tag in contact.tags.all()))
+
+
+class InChunks:
+    """A queryset read in chunks (tags prefetched per chunk), so an export's
+    memory stays flat however many contacts an outlet has."""
+
+    def __init__(self, queryset, chunk_size=2000):
+        self.queryset = queryset
+        self.model = queryset.model
+        self.chunk_size = chunk_size
+
+    def __iter__(self):
+        return self.queryset.iterator(chunk_size=self.chunk_size)
+
+
+class ContactFilterSet(WagtailFilterSet):
+    outlet = django_filters.ModelChoiceFilter(
+        label=_("Outlet"), queryset=Outlet.objects.none()
+    )
+    email_consent = django_filters.ChoiceFilter(
+        label=_("Email consent"), choices=Consent.choices
+    )
+    tag = django_filters.CharFilter(
+        label=_("Tag"), field_name="tags__name", lookup_expr="iexact"
+    )
+
+    class Meta:
+        model = Contact
+        fields = []
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the outlets the user reaches are offered (and accepted).
+        self.filters["outlet"].queryset = outlets_for_contacts(user).order_by("name")
+
+
+class ContactIndexView(OutletScopedIndexView):
+    """Contacts of the user's outlets: columns, search and export limited to
+    the fields they may see; each page shown and each export logged."""
+
+    export_filename = "contacts"
+    filterset_class = ContactFilterSet
+
+    def get_filterset_kwargs(self):
+        return {**super().get_filterset_kwargs(), "user": self.request.user}
+
+    @cached_property
+    def visible(self):
+        return visible_fields(self.request.user)
+
+    @cached_property
+    def search_fields(self):
+        return [name for name in SEARCHABLE if name in self.visible]
+
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .filter(erased_at__isnull=True)
+            .select_related("outlet")
+            .prefetch_related("tags")
+        )
+
+    @cached_property
+    def columns(self):
+        columns = []
+        if "email" in self.visible:
+            columns.append(
+                TitleColumn(
+                    "email",
+                    label=_("Email"),
+                    sort_key="email",
+                    get_url=lambda c: self.get_inspect_url(c),
+                )
+            )
+        else:
+            columns.append(
+                TitleColumn("__str__", label=_("Contact"), get_url=self.get_inspect_url)
+            )
+        for name in LIST_COLUMNS:
+            if name in self.visible:
+                field = self.model._meta.get_field(name)
+                if name == "birthday":
+                    columns.append(DateColumn(name, label=capfirst(field.verbose_name)))
+                else:
+                    columns.append(
+                        Column(
+                            name,
+                            label=capfirst(field.verbose_name),
+                            accessor=f"get_{name}_display" if field.choices else name,
+                            sort_key=name,
+                        )
+                    )
+        if "tags" in self.visible:
+            columns.append(Column("tags", label=_("Tags"), accessor=tag_names))
+        return columns
+
+    def get_inspect_url(self, instance):
+        return super().get_inspect_url(instance)
+
+    @property
+    def list_export(self):
+        names = [n for n in self.visible if n != "tags"]
+        if "tags" in self.visible:
+            names.append("tag_list")
+        return names + [f"attributes.{d.key}" for d in self.export_attributes]
+
+    @cached_property
+    def export_attributes(self):
+        return visible_attributes(self.request.user)
+
+    @property
+    def export_headings(self):
+        headings = {"tag_list": _("Tags")}
+        headings.update(
+            {f"attributes.{d.key}": d.label for d in self.export_attributes}
+        )
+        return headings
+
+    def to_row_dict(self, item):
+        item.tag_list = tag_names(item)
+        row = {}
+        for field in self.list_export:
+            if field.startswith("attributes."):
+                value = item.attributes.get(field.split(".", 1)[1], "")
+            elif field == "outlet":
+                value = item.outlet.name
+            else:
+                value = getattr(item, field)
+                model_field = (
+                    item._meta.get_field(field) if field != "tag_list" else None
+                )
+                if model_field is not None and model_field.choices:
+                    value = getattr(item, f"get_{field}_display")()
+            row[field] = spreadsheet_safe(value)
+        return row
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        return super().as_spreadsheet(InChunks(queryset), spreadsheet_format)
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export and not may_export(request.user):
+            raise PermissionDenied
+        response = super().get(request, *args, **kwargs)
+        if self.is_export:
+            log_access(
+                request.user,
+                ContactAccess.Action.EXPORT,
+                count=super().get_queryset().count(),
+                format=request.GET.get("export"),
+                query=request.GET.urlencode(),
+            )
+        elif hasattr(response, "context_data"):
+            shown = response.context_data.get("object_list") or []
+            log_access(request.user, ContactAccess.Action.LIST, contacts=list(shown))
+        return response
+
+    @cached_property
+    def show_export_buttons(self):
+        return may_export(self.request.user)
+
+
+class ContactInspectView(OutletScopedInspectView):
+    def setup(self, request, *args, **kwargs):
+        # The fields depend on the contact's outlet: find it (or 404) first.
+        self.request = request
+        self.kwargs = kwargs
+        self.pk = kwargs[self.pk_url_kwarg]
+        self.object = self.get_object()
+        super().setup(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        if getattr(self, "object", None) is not None:
+            return self.object
+        return super().get_object(queryset)
+
+    def get_fields(self):
+        return [
+            n
+            for n in visible_fields(self.request.user, self.object.outlet_id)
+            if n != "tags"
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        definitions = visible_attributes(self.request.user, self.object.outlet_id)
+        context["attributes"] = [
+            (d.label, self.object.attributes.get(d.key, "")) for d in definitions
+        ]
+        context["tags"] = (
+            tag_names(self.object)
+            if "tags" in visible_fields(self.request.user, self.object.outlet_id)
+            else None
+        )
+        context["may_erase"] = self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "delete", self.object
+        )
+        log_access(
+            self.request.user,
+            ContactAccess.Action.VIEW,
+            contacts=[self.object],
+            outlet=self.object.outlet,
+        )
+        return context
+
+
+class ContactFormMixin:
+    def get_form_class(self):
+        return contact_form_class(self.request.user, getattr(self, "object", None))
+
+
+class ContactCreateView(ContactFormMixin, generic.CreateView):
+    def save_instance(self):
+        contact = self.form.save()
+        log_access(
+            self.request.user,
+            ContactAccess.Action.CHANGE,
+            contacts=[contact],
+            outlet=contact.outlet,
+            created=True,
+        )
+        return contact
+
+
+class ContactEditView(ContactFormMixin, OutletScopedEditView):
+    def save_instance(self):
+        contact = self.form.save()
+        log_access(
+            self.request.user,
+            ContactAccess.Action.CHANGE,
+            contacts=[contact],
+            outlet=contact.outlet,
+            fields=sorted(self.form.changed_data),
+        )
+        return contact
+
+
+class ContactEraseView(OutletScopedObjectMixin, generic.DeleteView):
+    """Wagtail's delete view, erasing (anonymising) instead of deleting."""
+
+    object_action = "delete"
+    template_name = "wagtail_distmark/contacts/confirm_erase.html"
+    page_title = _("Erase")
+
+    def get_success_message(self):
+        return _(
+            "The contact's personal data was erased; their address will never be mailed again."
+        )
+
+    def delete_action(self):
+        EraseContactAction(self.object, self.request.user).execute()
+
+    def form_valid(self, form):
+        try:
+            self.delete_action()
+        except PermissionDenied as refused:
+            messages.error(
+                self.request, str(refused) or _("You may not erase this contact.")
+            )
+            return redirect(self.index_url_name)
+        messages.success(self.request, self.get_success_message())
+        return redirect(self.index_url_name)
+
+
+class ContactDataExportView(OutletScopedObjectMixin, generic.InspectView):
+    """One contact's data as a JSON download (GDPR right of access)."""
+
+    object_action = "delete"
+
+    def get(self, request, *args, **kwargs):
+        data = ContactDataExportAction(self.object, request.user).execute()
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="contact-{self.object.pk}.json"'
+        )
+        return response
