@@ -67,6 +67,8 @@ def test_erasure_anonymises_keeps_the_row_and_suppresses_the_address(login, demo
             "sms_consent": "none",
         },
     )
+    confirm = client.get(reverse("distmark_contacts:delete", args=[anne.pk]))
+    assert "Yes, erase" in confirm.content.decode()
     response = client.post(reverse("distmark_contacts:delete", args=[anne.pk]))
     assert response.status_code == 302
     anne.refresh_from_db()
@@ -91,6 +93,8 @@ def test_erasure_anonymises_keeps_the_row_and_suppresses_the_address(login, demo
     )
     assert labels and not any("Anne" in label for label in labels)
     assert ContactAccess.objects.filter(action="erase").get().contact_ids == [anne.pk]
+    # Nobody edits an erased contact back into a person.
+    assert refused(client.get(reverse("distmark_contacts:edit", args=[anne.pk])))
     # Erased contacts leave the listing.
     listing = client.get(reverse("distmark_contacts:index"))
     assert anne not in listing.context["object_list"]

@@ -7,7 +7,7 @@ import json
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
@@ -277,6 +277,12 @@ class ContactCreateView(ContactFormMixin, generic.CreateView):
 
 
 class ContactEditView(ContactFormMixin, OutletScopedEditView):
+    def get_object(self, queryset=None):
+        contact = super().get_object(queryset)
+        if contact.erased_at is not None:
+            raise Http404  # anonymised for good: nothing to edit
+        return contact
+
     def save_instance(self):
         contact = self.form.save()
         log_access(
