@@ -127,6 +127,13 @@ def parse_args(argv=None):
         help="keep the throwaway database (prints where it is)",
     )
     parser.add_argument(
+        "--analyze",
+        action="store_true",
+        help="run ANALYZE after building each size, before measuring (the "
+        "planner statistics a site running SQLite's PRAGMA optimize, or "
+        "PostgreSQL's autovacuum, would have)",
+    )
+    parser.add_argument(
         "--breakdown",
         action="store_true",
         help="also print the queries by table of every case at the largest size",
@@ -440,6 +447,14 @@ class Bench:
 
         return get_image_model().objects.count()
 
+    def analyze(self):
+        from django.db import connection
+
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        log(f"  ANALYZE: {time.perf_counter() - start:.1f} s")
+
     def run(self):
         self.create_network()
         self.image_counts = {}
@@ -447,6 +462,8 @@ class Bench:
             log(f"Growing the network to {size:,} outlets with their images…")
             self.grow(size)
             self.image_counts[size] = self.total_images()
+            if self.args.analyze:
+                self.analyze()
             self.measure()
 
 
@@ -481,7 +498,13 @@ def print_report(bench, db_label, wall_seconds):
         )
         + ". Every image row points at the same small JPEG (`bulk_create`); "
         "all are in the search index. Measured: the editor of outlet "
-        f"{MEASURED_OUTLET} and a member of the HQ group (not a superuser).\n"
+        f"{MEASURED_OUTLET} and a member of the HQ group (not a superuser)."
+        + (
+            " Planner statistics: `ANALYZE` after building each size (`--analyze`)."
+            if args.analyze
+            else ""
+        )
+        + "\n"
     )
 
     print("\n### Image chooser (`GET /admin/images/chooser/`)\n")
