@@ -1,0 +1,59 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from wagtail_distmark.contacts.models import ContactImport
+
+from .conftest import FRENCH_CSV, ours, xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    out = StringIO()
+    call_command("distmark_import_contacts", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_command_imports_an_excel_csv_and_prints_counts(demo, tmp_path):
+    path = tmp_path / "clients.csv"
+    path.write_bytes(FRENCH_CSV.encode("cp1252") + b"oops;X;Y;;oui;\r\n")
+    out = run("lille", str(path))
+    assert "Courriel -> email" in out
+    assert "created 3, updated 0, unchanged 0, rejected 1 (of 4 rows)" in out
+    job = ContactImport.objects.get()
+    assert f"Rejected rows: {job.report.path}" in out
+    assert ours().filter(outlet=demo.lille).count() == 3
+    again = run("lille", str(path))
+    assert "created 0, updated 0, unchanged 3, rejected 1" in again
+
+
+def test_command_dry_run_and_map(demo, tmp_path):
+    path = tmp_path / "klanten.xlsx"
+    path.write_bytes(
+        xlsx_bytes(
+            [["Adres", "Voornaam", "Toestemming"], ["a@example.com", "Joost", "ja"]]
+        )
+    )
+    out = run(
+        "gent", str(path), "--dry-run", "--map", "Adres=email", "--map", "Voornaam=-"
+    )
+    assert "Dry run: would have created 1" in out
+    assert not ours().exists()
+    run("gent", str(path), "--map", "Adres=email")
+    assert ours().get(outlet=demo.gent).first_name == "Joost"
+
+
+def test_command_errors(demo, tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"first name\nAnne\n")
+    with pytest.raises(CommandError, match="No column is mapped to the email"):
+        run("lille", str(path))
+    with pytest.raises(CommandError, match="No outlet"):
+        run("nowhere", str(path))
+    with pytest.raises(CommandError, match="expected COLUMN=FIELD"):
+        run("lille", str(path), "--map", "first name=password")
+    path.write_bytes(b"")
+    with pytest.raises(CommandError, match="empty"):
+        run("lille", str(path))

@@ -1,0 +1,225 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from tests.contacts.factories import contact
+from wagtail_distmark.contacts.imports import services, upsert
+from wagtail_distmark.contacts.models import (
+    AttributeDefinition,
+    Consent,
+    Contact,
+    ContactAccess,
+    ContactImport,
+    Suppression,
+)
+
+from .conftest import make_import, our_tags, ours, report_rows, run_import
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "email,first_name,consent\n"
+
+
+def test_french_excel_csv_imports_with_accents_and_dates(demo, french_csv):
+    job = run_import(demo.lille, french_csv)
+    assert job.status == ContactImport.Status.DONE, job.error
+    assert (job.created_count, job.rejected_count) == (3, 0)
+    eloise = Contact.objects.get(outlet=demo.lille, email="eloise.brehat@example.fr")
+    assert eloise.first_name == "Éloïse"
+    assert eloise.birthday == datetime.date(1990, 2, 1)
+    assert eloise.birthday_month == 2
+    from wagtail_distmark.contacts.models import email_hash
+
+    assert eloise.email_hash == email_hash("eloise.brehat@example.fr")
+    assert eloise.email_consent == Consent.GRANTED
+    assert eloise.email_consent_at is not None
+    anne = Contact.objects.get(email="anne.leclerc@example.fr")
+    assert sorted(anne.tags.values_list("name", flat=True)) == ["fidèle", "vip"]
+    assert ContactAccess.objects.filter(action="import", outlet=demo.lille).exists()
+
+
+def test_rejected_rows_are_reported_never_imported(demo):
+    AttributeDefinition.objects.create(key="loyalty", label="Loyalty", type="number")
+    Suppression.suppress("gone@example.com", Suppression.Reason.COMPLAINT)
+    content = (
+        b"email,first_name,consent,loyalty,shoe_size,birthday\n"
+        b"ok@example.com,Ok,yes,3,,\n"  # 2
+        b"not-an-email,Bad,yes,,,\n"  # 3
+        b"ok@example.com,Twice,yes,,,\n"  # 4
+        b"noconsent@example.com,No,no,,,\n"  # 5
+        b"unknown@example.com,Unk,yes,,42,\n"  # 6
+        b"gone@example.com,Gone,yes,,,\n"  # 7
+        b"baddate@example.com,Date,yes,,,31/02/1990\n"  # 8
+        b"badnumber@example.com,Num,yes,lots,,\n"  # 9
+    )
+    job = run_import(demo.lille, content)
+    assert job.status == ContactImport.Status.DONE, job.error
+    assert job.created_count == 1
+    assert job.rejected_count == 7
+    rows = report_rows(job)
+    reasons = {int(line): (field, reason) for line, field, reason in rows}
+    assert reasons[3] == ("email", "Invalid email address")
+    assert reasons[4][1] == "Duplicate: this email is already on line 2"
+    assert "No consent" in reasons[5][1]
+    assert reasons[6][0] == "shoe_size" and "Unknown attribute" in reasons[6][1]
+    assert "suppression list" in reasons[7][1]
+    assert reasons[8][0] == "birthday" and "Invalid date" in reasons[8][1]
+    assert reasons[9][0] == "loyalty"
+    assert list(ours().filter(outlet=demo.lille).values_list("email", flat=True)) == [
+        "ok@example.com"
+    ]
+
+
+def test_duplicate_across_chunks_names_the_first_line(demo):
+    lines = [f"c{n}@example.com,C{n},yes" for n in range(10)]
+    lines.append("c2@example.com,Again,yes")
+    job = run_import(demo.lille, (HEADER + "\n".join(lines)).encode(), chunk_size=4)
+    assert job.created_count == 10
+    assert report_rows(job) == [
+        ["12", "email", "Duplicate: this email is already on line 4"]
+    ]
+    assert Contact.objects.get(email="c2@example.com").first_name == "C2"
+
+
+def test_upsert_updates_a_changed_row_and_keeps_the_rest(demo):
+    kept = contact(demo.lille, "kept@example.com", first_name="Kept", phone="0600")
+    other_outlet = contact(demo.marseille, "same@example.com", first_name="Marseille")
+    contact(demo.lille, "same@example.com", first_name="Old", last_name="Name")
+    content = (
+        b"email,first_name,last_name,consent\n"
+        b"same@example.com,New,,yes\n"
+        b"kept@example.com,Kept,,yes\n"
+        b"fresh@example.com,Fresh,,yes\n"
+    )
+    job = run_import(demo.lille, content)
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (1, 1, 1)
+    same = Contact.objects.get(outlet=demo.lille, email="same@example.com")
+    assert same.first_name == "New"
+    assert same.last_name == "Name"  # an empty cell keeps the stored value
+    kept.refresh_from_db()
+    assert kept.phone == "0600"
+    other_outlet.refresh_from_db()
+    assert other_outlet.first_name == "Marseille"
+
+
+def test_reimport_changes_nothing(demo, french_csv):
+    AttributeDefinition.objects.create(key="level", label="Level", type="text")
+    content = (
+        b"email,first_name,birthday,consent,level,tags,gender\n"
+        b"a@example.com,A,1980-05-01,yes,gold,x|y,f\n"
+        b"b@example.com,B,,pending,,,\n"
+    )
+    first = run_import(demo.lille, content)
+    assert first.created_count == 2
+    before = {
+        c.pk: (c.updated_at, c.email_consent_at, c.email_consent_source) for c in ours()
+    }
+    again = run_import(demo.lille, content, name="other-name.csv")
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (
+        0,
+        0,
+        2,
+    )
+    after = {
+        c.pk: (c.updated_at, c.email_consent_at, c.email_consent_source) for c in ours()
+    }
+    assert after == before
+    assert our_tags().count() == 2
+    assert Contact.objects.get(email="a@example.com").attributes == {"level": "gold"}
+
+
+def test_new_tag_or_attribute_counts_as_an_update(demo):
+    AttributeDefinition.objects.create(key="level", label="Level", type="text")
+    run_import(demo.lille, b"email,consent,tags,level\na@example.com,yes,x,gold\n")
+    job = run_import(
+        demo.lille, b"email,consent,tags,level\na@example.com,yes,x|y,gold\n"
+    )
+    assert (job.updated_count, job.unchanged_count) == (1, 0)
+    job = run_import(demo.lille, b"email,consent,level\na@example.com,yes,silver\n")
+    assert job.updated_count == 1
+    assert ours().get().attributes == {"level": "silver"}
+
+
+def test_consent_change_sets_its_date(demo):
+    run_import(demo.lille, b"email,consent\na@example.com,yes\n")
+    job = run_import(
+        demo.lille, b"email,consent,consent date\na@example.com,withdrawn,03/04/2024\n"
+    )
+    assert job.updated_count == 1
+    row = ours().get()
+    assert row.email_consent == Consent.WITHDRAWN
+    assert timezone.localtime(row.email_consent_at).date() == datetime.date(2024, 4, 3)
+
+
+def test_dry_run_writes_nothing_but_counts(demo, french_csv):
+    job = run_import(demo.lille, french_csv, dry_run=True)
+    assert job.status == ContactImport.Status.DONE
+    assert job.created_count == 3
+    assert not ours().exists()
+    assert not our_tags().exists()
+    assert not ContactAccess.objects.filter(action="import").exists()
+
+
+def test_failure_mid_import_leaves_nothing(demo, monkeypatch):
+    calls = []
+    real = upsert.write_chunk
+
+    def failing(chunk, *args, **kwargs):
+        calls.append(chunk)
+        if chunk == 2:
+            raise RuntimeError("disk full")
+        return real(chunk, *args, **kwargs)
+
+    monkeypatch.setattr(upsert, "write_chunk", failing)
+    lines = [f"c{n}@example.com,C{n},yes" for n in range(10)]
+    job = run_import(demo.lille, (HEADER + "\n".join(lines)).encode(), chunk_size=4)
+    assert calls == [1, 2]
+    assert job.status == ContactImport.Status.FAILED
+    assert "disk full" in job.error
+    assert not ours().exists()
+
+
+def test_bad_file_fails_with_a_clear_error(demo):
+    job = run_import(demo.lille, b"\x00\x01\x02garbage\xff" * 50)
+    assert job.status == ContactImport.Status.FAILED
+    assert "neither a CSV file nor an Excel workbook" in job.error
+    job = run_import(demo.lille, b"first_name,consent\nAnne,yes\n")
+    assert job.status == ContactImport.Status.FAILED
+    assert "email" in job.error
+
+
+def test_formulas_are_imported_as_plain_text(demo):
+    content = b'email,first_name,last_name,consent\na@example.com,=HYPERLINK("http://x"),@SUM(1),yes\n'
+    run_import(demo.lille, content)
+    row = ours().get()
+    assert row.first_name == '=HYPERLINK("http://x")'
+    assert row.last_name == "@SUM(1)"
+
+
+def test_check_refuses_another_outlet(demo):
+    job = make_import(demo.marseille, b"email,consent\na@example.com,yes\n")
+    action = services.ImportContactsAction(job, demo.users["lille-editor"])
+    with pytest.raises(PermissionDenied):
+        action.execute()
+    assert not ours().exists()
+    services.ImportContactsAction(job, demo.users["marseille-editor"]).check()
+    services.ImportContactsAction(job, demo.users["hq"]).check()
+
+
+def test_twenty_thousand_rows_in_chunks(demo):
+    lines = [
+        f"user{n}@example.com;Prénom{n};Nom{n};{1 + n % 28:02d}/{1 + n % 12:02d}/1980;oui"
+        for n in range(20_000)
+    ]
+    content = (
+        "email;prénom;nom;date de naissance;consentement\r\n" + "\r\n".join(lines)
+    ).encode("cp1252")
+    job = run_import(demo.lille, content)
+    assert job.status == ContactImport.Status.DONE, job.error
+    assert (job.created_count, job.total_rows) == (20_000, 20_000)
+    assert ours().filter(outlet=demo.lille).count() == 20_000
+    assert ours().filter(birthday_month=12).count() == 20_000 // 12
+    again = run_import(demo.lille, content)
+    assert again.unchanged_count == 20_000

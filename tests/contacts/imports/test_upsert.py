@@ -1,0 +1,101 @@
+"""The staging and upsert SQL, on whichever database the tests run."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.contacts.factories import contact
+from wagtail_distmark.contacts.imports import upsert
+from wagtail_distmark.contacts.imports.validation import RowValidator
+from wagtail_distmark.contacts.models import Contact, Suppression
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["email", "first", "consent", "tags"]
+MAPPING = ["email", "first_name", "email_consent", "tags"]
+
+
+def write(outlet, rows, chunk=1, now=None):
+    now = now or timezone.now()
+    v = RowValidator(HEADER, MAPPING, {}, default_source="Import", now=now)
+    records, tags = [], []
+    for line, cells in enumerate(rows, start=2):
+        record, row_tags, errors = v.validate(line, cells)
+        assert not errors
+        records.append(record)
+        tags += [(line, record[1], record[2], t) for t in row_tags]
+    return upsert.write_chunk(
+        chunk,
+        records,
+        tags,
+        outlet_id=outlet.pk,
+        mapped=set(MAPPING),
+        now=now,
+        default_source="Import",
+    )
+
+
+def test_a_chunk_is_a_few_statements_whatever_its_size(demo):
+    rows = [[f"c{n}@example.com", f"C{n}", "yes", "a|b"] for n in range(500)]
+    with transaction.atomic():
+        upsert.create_stage()
+        with CaptureQueriesContext(connection) as queries:
+            result = write(demo.lille, rows)
+        upsert.drop_stage()
+    assert (result.created, result.updated, result.unchanged) == (500, 0, 0)
+    # stage (+ tags), duplicates, suppressed, upsert, tags: never a query per row
+    assert len(queries) <= 8
+    c = Contact.objects.get(email="c7@example.com")
+    assert c.email_hash and sorted(c.tags.values_list("name", flat=True)) == ["a", "b"]
+
+
+def test_counts_and_unchanged_rows_untouched(demo):
+    existing = contact(demo.lille, "same@example.com", first_name="Same")
+    changed = contact(demo.lille, "changed@example.com", first_name="Before")
+    with transaction.atomic():
+        upsert.create_stage()
+        result = write(
+            demo.lille,
+            [
+                ["same@example.com", "Same", "yes", ""],
+                ["changed@example.com", "After", "yes", ""],
+                ["new@example.com", "New", "yes", ""],
+            ],
+        )
+        upsert.drop_stage()
+    assert (result.created, result.updated, result.unchanged) == (1, 1, 1)
+    before = existing.updated_at
+    existing.refresh_from_db()
+    assert existing.updated_at == before
+    changed.refresh_from_db()
+    assert changed.first_name == "After" and changed.updated_at > before
+
+
+def test_duplicates_across_chunks_and_suppressed_addresses(demo):
+    Suppression.suppress("blocked@example.com", Suppression.Reason.HARD_BOUNCE)
+    with transaction.atomic():
+        upsert.create_stage()
+        write(demo.lille, [["a@example.com", "A", "yes", ""]], chunk=1)
+        v = RowValidator(
+            HEADER, MAPPING, {}, default_source="Import", now=timezone.now()
+        )
+        records = [
+            v.validate(10, ["a@example.com", "Again", "yes", ""])[0],
+            v.validate(11, ["Blocked@Example.com", "B", "yes", ""])[0],
+        ]
+        result = upsert.write_chunk(
+            2,
+            records,
+            [],
+            outlet_id=demo.lille.pk,
+            mapped=set(MAPPING),
+            now=timezone.now(),
+            default_source="Import",
+        )
+        upsert.drop_stage()
+    reasons = {r.line: r.reason for r in result.rejected}
+    assert "line 2" in reasons[10] and "suppression" in reasons[11]
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 0)
+    assert Contact.objects.get(email="a@example.com").first_name == "A"
+    assert not Contact.objects.filter(email="blocked@example.com").exists()

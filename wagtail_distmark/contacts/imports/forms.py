@@ -1,0 +1,129 @@
+"""The import's forms: the upload, then the column mapping."""
+
+import itertools
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ...outlets.models import Outlet
+from ..models import AttributeDefinition
+from .mapping import IGNORE, auto_map, target_choices
+from .reader import ImportFileError, open_table
+from .services import importable_outlets
+
+#: The largest file the admin accepts (the command has no limit).
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+ALLOWED_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
+#: Rows shown in the mapping step's preview.
+PREVIEW_ROWS = 5
+
+
+def guess_email_column(header, rows):
+    """The column whose first cells look like addresses, when no header says
+    "email": ``None`` when there is none."""
+    for index in range(len(header)):
+        cells = [str(c[index]) for c in rows if index < len(c) and c[index]]
+        if cells and all("@" in c and "." in c.split("@")[-1] for c in cells):
+            return index
+    return None
+
+
+def read_preview(fileobj):
+    """``(header, first rows)``: ``ImportFileError`` if the file is unreadable."""
+    table = open_table(fileobj)
+    try:
+        rows = [cells for _line, cells in itertools.islice(table.rows, PREVIEW_ROWS)]
+    finally:
+        table.close()
+    return table.header, rows
+
+
+class UploadForm(forms.Form):
+    outlet = forms.ModelChoiceField(
+        label=_("Outlet"), queryset=Outlet.objects.none(), empty_label=None
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "A CSV file (comma, semicolon or tab separated; UTF-8 or Windows "
+            "encoding, as Excel saves it) or an Excel workbook (.xlsx). The first "
+            "row names the columns."
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Dry run"),
+        required=False,
+        help_text=_("Check the file and count what would change, without saving."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outlet"].queryset = importable_outlets(user).order_by("name")
+        self.fields["file"].widget.attrs["accept"] = ",".join(ALLOWED_SUFFIXES)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large: at most %(size)s MB.")
+                % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        if not upload.name.lower().endswith(ALLOWED_SUFFIXES):
+            raise forms.ValidationError(
+                _("Upload a CSV file or an Excel workbook (.xlsx).")
+            )
+        if upload.size == 0:
+            raise forms.ValidationError(_("The file is empty."))
+        try:
+            header, rows = read_preview(upload)
+        except ImportFileError as error:
+            raise forms.ValidationError(str(error)) from None
+        finally:
+            upload.seek(0)
+        keys = AttributeDefinition.objects.values_list("key", flat=True)
+        mapping = auto_map(header, keys)
+        if "email" not in mapping:
+            guessed = guess_email_column(header, rows)
+            if guessed is None:
+                raise forms.ValidationError(
+                    _(
+                        "The file has no email column. Name one column “email” "
+                        "(or e-mail, courriel, e-mailadres) and upload it again."
+                    )
+                )
+            mapping[guessed] = "email"
+        self.header, self.mapping = header, mapping
+        return upload
+
+
+class MappingForm(forms.Form):
+    """One select per column of the file."""
+
+    def __init__(self, *args, header, mapping, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.header = header
+        choices = target_choices(AttributeDefinition.objects.all(), mapping)
+        for index, name in enumerate(header):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=name or _("Column %(number)s") % {"number": index + 1},
+                choices=choices,
+                required=False,
+                initial=mapping[index] if index < len(mapping) else IGNORE,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        targets = [cleaned.get(f"column_{i}", IGNORE) for i in range(len(self.header))]
+        if "email" not in targets:
+            raise forms.ValidationError(_("Choose the column with the email address."))
+        chosen = [t for t in targets if t != IGNORE]
+        if len(chosen) != len(set(chosen)):
+            raise forms.ValidationError(
+                _("Two columns fill the same field: choose one, leave the other out.")
+            )
+        self.columns = targets
+        return cleaned
+
+    def rows(self):
+        """The form's fields with their column's name, for the template."""
+        return [self[f"column_{i}"] for i in range(len(self.header))]

@@ -1,0 +1,291 @@
+"""Running a contact import: one action, used alike by the admin (through the
+task), ``manage.py distmark_import_contacts`` and the task itself.
+
+``ImportContactsAction(contact_import, user).check()`` raises
+``PermissionDenied`` unless the user may add contacts to the import's outlet
+(no user: a trusted caller, the command); ``execute()`` checks, then reads
+the file in chunks, rejects bad rows into the report and upserts the rest.
+The import applies entirely or not at all: every chunk is written in one
+transaction, rolled back on any error (and always, for a dry run).
+"""
+
+import csv
+import io
+import logging
+import tempfile
+
+import rules
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ...outlets.access import outlet_access_q, user_is_hq
+from ...outlets.models import Outlet
+from ...outlets.roles import CONTACT_ACTION_ROLES
+from ..models import AttributeDefinition, ContactAccess, ContactImport
+from . import upsert
+from .mapping import IGNORE, auto_map
+from .reader import ImportFileError, open_table
+from .validation import DUPLICATE, Rejection, RowValidator
+
+logger = logging.getLogger(__name__)
+
+#: Rows per chunk: one staging load and one upsert each.
+CHUNK_SIZE = 5000
+ADD_PERMISSION = "wagtail_distmark.add_contact"
+PROGRESS_TIMEOUT = 24 * 3600
+
+
+def may_import(user, outlet):
+    """Whether ``user`` may import contacts into ``outlet``."""
+    return rules.has_perm(ADD_PERMISSION, user, outlet)
+
+
+def importable_outlets(user):
+    """The outlets ``user`` may add contacts to (the upload form's choices)."""
+    if user_is_hq(user):
+        return Outlet.objects.all()
+    return Outlet.objects.filter(outlet_access_q(user, CONTACT_ACTION_ROLES["add"]))
+
+
+def visible_imports(user):
+    """Imports into the outlets ``user`` may add contacts to."""
+    imports = ContactImport.objects.select_related("outlet", "created_by")
+    if user_is_hq(user):
+        return imports
+    return imports.filter(outlet__in=importable_outlets(user))
+
+
+def safe_cell(value):
+    """A report cell a spreadsheet will not run as a formula."""
+    value = str(value)
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+# -- Progress -----------------------------------------------------------------
+#
+# The import runs in one transaction, so the ContactImport row it would update
+# stays invisible to the admin's polling until the end. Progress goes around
+# that transaction instead: into Django's cache (always), and on PostgreSQL
+# also onto the row through a second connection in autocommit, which the
+# polling request reads from any process. SQLite allows one writer at a time:
+# a second connection would wait for the import's own lock, so there the
+# cache alone carries the progress (shared by the web and worker processes
+# when the project's cache is, e.g. Redis, the database or file cache).
+
+
+def progress_key(pk):
+    return f"distmark:contact-import:{pk}:progress"
+
+
+def read_progress(contact_import):
+    """``(processed, total)``: live from the cache, else from the row."""
+    live = cache.get(progress_key(contact_import.pk))
+    if live and contact_import.status == ContactImport.Status.RUNNING:
+        return live
+    return contact_import.processed_rows, contact_import.total_rows
+
+
+class ProgressReporter:
+    def __init__(self, contact_import):
+        self.pk = contact_import.pk
+        self.side = None
+        if connection.vendor == "postgresql":
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def report(self, processed, total):
+        cache.set(progress_key(self.pk), (processed, total), PROGRESS_TIMEOUT)
+        if self.side is not None:
+            try:
+                with self.side.cursor() as cursor:
+                    cursor.execute(
+                        f"UPDATE {ContactImport._meta.db_table} "
+                        "SET processed_rows = %s, total_rows = %s WHERE id = %s",
+                        [processed, total, self.pk],
+                    )
+            except Exception:  # progress is best effort, never the import's end
+                logger.exception("Could not record the import's progress")
+                self.close()
+
+    def close(self):
+        if self.side is not None:
+            self.side.close()
+            self.side = None
+        cache.delete(progress_key(self.pk))
+
+
+# -- The action -----------------------------------------------------------------
+
+
+class ImportContactsAction:
+    def __init__(self, contact_import, user=None, *, chunk_size=None):
+        self.contact_import = contact_import
+        self.user = user
+        self.chunk_size = chunk_size or CHUNK_SIZE
+
+    def check(self):
+        if self.user is not None and not may_import(
+            self.user, self.contact_import.outlet
+        ):
+            raise PermissionDenied(
+                _("You may not import contacts into %(outlet)s.")
+                % {"outlet": self.contact_import.outlet}
+            )
+
+    def execute(self):
+        self.check()
+        job = self.contact_import
+        job.status = ContactImport.Status.RUNNING
+        job.error = ""
+        job.processed_rows = job.created_count = job.updated_count = 0
+        job.unchanged_count = job.rejected_count = 0
+        job.save()
+        reporter = ProgressReporter(job)
+        report = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115
+        try:
+            with job.file.open("rb") as fileobj:
+                table = open_table(fileobj)
+                try:
+                    counts = self._run(table, report, reporter)
+                finally:
+                    table.close()
+        except Exception as error:
+            reporter.close()
+            report.close()
+            job.status = ContactImport.Status.FAILED
+            job.error = (
+                str(error)
+                if isinstance(error, ImportFileError)
+                else str(_("The import failed; nothing was imported: %(error)s"))
+                % {"error": error}
+            )
+            job.finished_at = timezone.now()
+            job.save()
+            if not isinstance(error, ImportFileError):
+                logger.exception("Contact import %s failed", job.pk)
+            return job
+        reporter.close()
+        for name, value in counts.items():
+            setattr(job, name, value)
+        if job.rejected_count:
+            report.seek(0)
+            job.report.save(f"rejected-{job.pk}.csv", File(report), save=False)
+        report.close()
+        job.status = ContactImport.Status.DONE
+        job.finished_at = timezone.now()
+        job.save()
+        return job
+
+    def _run(self, table, report, reporter):
+        job = self.contact_import
+        mapping = list(job.mapping.get("columns") or [])
+        if len(mapping) != len(table.header):
+            definitions = AttributeDefinition.objects.values_list("key", flat=True)
+            mapping = auto_map(table.header, definitions)
+        if "email" not in mapping:
+            raise ImportFileError(_("No column is mapped to the email address."))
+        definitions = {d.key: d for d in AttributeDefinition.objects.all()}
+        now = timezone.now()
+        default_source = str(_("Import of %(file)s") % {"file": job.original_name})[
+            :255
+        ]
+        validator = RowValidator(
+            table.header,
+            mapping,
+            definitions,
+            default_source=default_source,
+            now=now,
+        )
+        mapped = {t for t in mapping if t != IGNORE}
+        email_label = validator.label(mapping.index("email"), "email")
+        writer = csv.writer(text := io.TextIOWrapper(report, "utf-8", newline=""))
+        writer.writerow([_("line"), _("field"), _("reason")])
+        counts = dict.fromkeys(
+            (
+                "processed_rows",
+                "created_count",
+                "updated_count",
+                "unchanged_count",
+                "rejected_count",
+            ),
+            0,
+        )
+        total = table.total_rows
+        reporter.report(0, total)
+
+        def write_rejections(rejections):
+            for r in sorted(rejections, key=lambda r: r.line):
+                writer.writerow([r.line, safe_cell(r.field), safe_cell(r.reason)])
+
+        with transaction.atomic():
+            upsert.create_stage()
+            chunk = 0
+            records, tags, rejections, seen = [], [], [], {}
+
+            def flush():
+                nonlocal records, tags, rejections, seen
+                if records:
+                    result = upsert.write_chunk(
+                        chunk,
+                        records,
+                        tags,
+                        outlet_id=job.outlet_id,
+                        mapped=mapped,
+                        now=now,
+                        default_source=default_source,
+                    )
+                    counts["created_count"] += result.created
+                    counts["updated_count"] += result.updated
+                    counts["unchanged_count"] += result.unchanged
+                    rejections += [
+                        Rejection(r.line, email_label, r.reason)
+                        for r in result.rejected
+                    ]
+                counts["rejected_count"] += len({r.line for r in rejections})
+                write_rejections(rejections)
+                reporter.report(counts["processed_rows"], total)
+                records, tags, rejections, seen = [], [], [], {}
+
+            chunk = 1
+            for line, cells in table.rows:
+                counts["processed_rows"] += 1
+                record, row_tags, errors = validator.validate(line, cells)
+                if errors:
+                    rejections.extend(errors)
+                elif record[1] in seen:
+                    rejections.append(
+                        Rejection(
+                            line,
+                            email_label,
+                            str(DUPLICATE % {"line": seen[record[1]]}),
+                        )
+                    )
+                else:
+                    seen[record[1]] = line
+                    records.append(record)
+                    tags.extend((line, record[1], record[2], name) for name in row_tags)
+                if counts["processed_rows"] % self.chunk_size == 0:
+                    flush()
+                    chunk += 1
+            flush()
+            upsert.drop_stage()
+            if job.dry_run:
+                transaction.set_rollback(True)
+            else:
+                ContactAccess.objects.create(
+                    user=job.created_by,
+                    username=job.created_by.get_username() if job.created_by else "",
+                    action=ContactAccess.Action.IMPORT,
+                    outlet_id=job.outlet_id,
+                    contact_count=counts["created_count"] + counts["updated_count"],
+                    detail={"import": job.pk, "file": job.original_name},
+                )
+        text.flush()
+        text.detach()
+        counts["total_rows"] = counts["processed_rows"]
+        return counts

@@ -1,0 +1,268 @@
+"""Admin screens of the contact import: upload, mapping, progress, result,
+the rejected rows report and the list of past imports.
+
+Every view finds the import among those of the outlets the user may add
+contacts to (``visible_imports``): another outlet's import is a 404, by URL
+or by id. Starting an import checks the permission again on the server.
+"""
+
+from functools import partial
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, TemplateView, View
+from wagtail.admin import messages
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+
+from ...outlets.access import get_network_roles, user_is_hq
+from ...outlets.roles import CONTACT_ACTION_ROLES
+from ..models import AttributeDefinition, ContactImport
+from .forms import MappingForm, UploadForm, read_preview
+from .mapping import ATTRIBUTE_PREFIX
+from .reader import ImportFileError
+from .services import ImportContactsAction, read_progress, visible_imports
+from .tasks import import_contacts_task
+
+PER_PAGE = 25
+
+
+def may_import_somewhere(user):
+    """Whether ``user`` may add contacts to at least one outlet (the menu)."""
+    if user_is_hq(user):
+        return True
+    return bool(get_network_roles(user).outlet_ids_for(CONTACT_ACTION_ROLES["add"]))
+
+
+def start(contact_import, user):
+    """Check, then run the import in the background once this request commits."""
+    ImportContactsAction(contact_import, user).check()
+    transaction.on_commit(partial(import_contacts_task.enqueue, contact_import.pk))
+
+
+class ImporterRequiredMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not may_import_somewhere(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ImportObjectMixin(ImporterRequiredMixin):
+    @cached_property
+    def contact_import(self):
+        return get_object_or_404(
+            visible_imports(self.request.user), pk=self.kwargs["pk"]
+        )
+
+
+class BaseImportView(WagtailAdminTemplateMixin):
+    header_icon = "upload"
+
+    def get_breadcrumbs_items(self):
+        items = [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {
+                "url": reverse("distmark_contact_imports:index"),
+                "label": _("Contact imports"),
+            },
+        ]
+        return items + [{"url": "", "label": self.get_page_title()}]
+
+
+class ImportIndexView(ImporterRequiredMixin, BaseImportView, TemplateView):
+    template_name = "wagtail_distmark/contacts/imports/index.html"
+    page_title = _("Contact imports")
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        imports = visible_imports(self.request.user).order_by("-created_at", "-pk")
+        page = Paginator(imports, PER_PAGE).get_page(self.request.GET.get("p"))
+        context.update(page_obj=page, imports=page.object_list)
+        return context
+
+
+class ImportUploadView(ImporterRequiredMixin, BaseImportView, FormView):
+    template_name = "wagtail_distmark/contacts/imports/upload.html"
+    page_title = _("Import contacts")
+    form_class = UploadForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        outlet = form.cleaned_data["outlet"]
+        upload = form.cleaned_data["file"]
+        job = ContactImport(
+            outlet=outlet,
+            created_by=self.request.user,
+            original_name=upload.name[:255],
+            dry_run=form.cleaned_data["dry_run"],
+            mapping={"columns": form.mapping, "header": form.header},
+        )
+        # The form's outlets are the user's; the action checks again.
+        ImportContactsAction(job, self.request.user).check()
+        job.file.save(upload.name, upload, save=False)
+        job.save()
+        return redirect("distmark_contact_imports:mapping", pk=job.pk)
+
+
+class ImportMappingView(ImportObjectMixin, BaseImportView, FormView):
+    template_name = "wagtail_distmark/contacts/imports/mapping.html"
+    page_title = _("Map the columns")
+
+    def get(self, request, *args, **kwargs):
+        if self.contact_import.status != ContactImport.Status.PENDING:
+            return redirect(
+                "distmark_contact_imports:detail", pk=self.contact_import.pk
+            )
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.contact_import.status != ContactImport.Status.PENDING:
+            return redirect(
+                "distmark_contact_imports:detail", pk=self.contact_import.pk
+            )
+        return super().post(request, *args, **kwargs)
+
+    @cached_property
+    def preview(self):
+        try:
+            with self.contact_import.file.open("rb") as fileobj:
+                return read_preview(fileobj)
+        except (ImportFileError, OSError) as error:
+            raise Http404(str(error)) from None
+
+    def get_form(self, form_class=None):
+        header, _rows = self.preview
+        return MappingForm(
+            **self.get_form_kwargs(),
+            header=header,
+            mapping=self.contact_import.mapping.get("columns") or [],
+        )
+
+    def form_valid(self, form):
+        job = self.contact_import
+        job.mapping = {"columns": form.columns, "header": form.header}
+        start(job, self.request.user)
+        job.save(update_fields=["mapping"])
+        return redirect("distmark_contact_imports:detail", pk=job.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        header, rows = self.preview
+        declared = set(AttributeDefinition.objects.values_list("key", flat=True))
+        unknown = [
+            name
+            for name, target in zip(
+                header, self.contact_import.mapping.get("columns") or [], strict=False
+            )
+            if target.startswith(ATTRIBUTE_PREFIX)
+            and target[len(ATTRIBUTE_PREFIX) :] not in declared
+        ]
+        rows = [[str(c) for c in row] + [""] * (len(header) - len(row)) for row in rows]
+        context.update(
+            contact_import=self.contact_import,
+            preview_rows=rows,
+            columns=[
+                (field, [row[i] for row in rows])
+                for i, field in enumerate(context["form"].rows())
+            ],
+            unknown_columns=unknown,
+        )
+        return context
+
+
+class ImportDetailView(ImportObjectMixin, BaseImportView, TemplateView):
+    """The progress bar while the import runs, then its result."""
+
+    template_name = "wagtail_distmark/contacts/imports/detail.html"
+
+    def get_page_title(self):
+        return _("Import of %(file)s") % {"file": self.contact_import.original_name}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        job = self.contact_import
+        processed, total = read_progress(job)
+        context.update(
+            contact_import=job,
+            processed=processed,
+            total=total,
+            running=job.status
+            in (ContactImport.Status.PENDING, ContactImport.Status.RUNNING),
+        )
+        return context
+
+
+def progress_data(job):
+    processed, total = read_progress(job)
+    done = job.status == ContactImport.Status.DONE
+    percent = 100 if done else (min(100, int(100 * processed / total)) if total else 0)
+    return {
+        "status": job.status,
+        "status_label": str(job.get_status_display()),
+        "processed": processed,
+        "total": total,
+        "percent": percent,
+        "finished": job.status
+        in (ContactImport.Status.DONE, ContactImport.Status.FAILED),
+        "created": job.created_count,
+        "updated": job.updated_count,
+        "unchanged": job.unchanged_count,
+        "rejected": job.rejected_count,
+        "error": job.error,
+    }
+
+
+class ImportProgressView(ImportObjectMixin, View):
+    """JSON for the progress bar's polling."""
+
+    def get(self, request, *args, **kwargs):
+        return JsonResponse(progress_data(self.contact_import))
+
+
+class ImportReportView(ImportObjectMixin, View):
+    """The rejected rows report, from the private storage."""
+
+    def get(self, request, *args, **kwargs):
+        job = self.contact_import
+        if not job.report:
+            raise Http404
+        return FileResponse(
+            job.report.open("rb"),
+            as_attachment=True,
+            filename=f"rejected-rows-{job.pk}.csv",
+            content_type="text/csv",
+        )
+
+
+class ImportRunView(ImportObjectMixin, View):
+    """After a dry run: the same file and mapping, imported for real."""
+
+    def post(self, request, *args, **kwargs):
+        dry = self.contact_import
+        if not dry.dry_run or dry.status != ContactImport.Status.DONE:
+            raise Http404
+        job = ContactImport(
+            outlet=dry.outlet,
+            created_by=request.user,
+            file=dry.file.name,
+            original_name=dry.original_name,
+            mapping=dry.mapping,
+        )
+        ImportContactsAction(job, request.user).check()
+        job.save()
+        start(job, request.user)
+        messages.success(request, _("The import has started."))
+        return redirect("distmark_contact_imports:detail", pk=job.pk)

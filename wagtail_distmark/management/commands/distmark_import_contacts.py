@@ -1,0 +1,95 @@
+"""Import contacts from a CSV or XLSX file into one outlet."""
+
+from pathlib import Path
+
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+
+from ...contacts.imports.mapping import apply_overrides, auto_map, is_valid_target
+from ...contacts.imports.reader import ImportFileError, open_table
+from ...contacts.imports.services import ImportContactsAction
+from ...contacts.models import AttributeDefinition, ContactImport
+from ...outlets.models import Outlet
+
+
+class Command(BaseCommand):
+    help = (
+        "Import contacts from a CSV or XLSX file into an outlet: upserts by "
+        "email, rejects bad rows into a report (see docs/imports.md)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("outlet", help="The outlet's slug.")
+        parser.add_argument("path", help="The CSV or XLSX file.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check the file and count what would change; write nothing.",
+        )
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="COLUMN=FIELD",
+            help=(
+                "Map a column to a field (email, first_name, ..., tags, "
+                "email_consent, attr:<key>) or leave it out with COLUMN=-. "
+                "Repeat for several columns."
+            ),
+        )
+
+    def handle(self, *args, outlet, path, dry_run, map, **options):
+        try:
+            target_outlet = Outlet.objects.get(slug=outlet)
+        except Outlet.DoesNotExist:
+            raise CommandError(f"No outlet with the slug {outlet!r}.") from None
+        source = Path(path)
+        if not source.is_file():
+            raise CommandError(f"No such file: {path}")
+        overrides = {}
+        for item in map:
+            column, sep, target = item.partition("=")
+            if not sep or not is_valid_target(target.strip()) and target != "-":
+                raise CommandError(f"--map {item!r}: expected COLUMN=FIELD.")
+            overrides[column.strip()] = target.strip()
+        with source.open("rb") as fileobj:
+            try:
+                table = open_table(fileobj)
+            except ImportFileError as error:
+                raise CommandError(str(error)) from None
+            header = table.header
+            table.close()
+        keys = AttributeDefinition.objects.values_list("key", flat=True)
+        try:
+            mapping = apply_overrides(header, auto_map(header, keys), overrides)
+        except ValueError as error:
+            raise CommandError(f"--map: no column named {error}.") from None
+        if "email" not in mapping:
+            raise CommandError("No column is mapped to the email address.")
+        for column, target in zip(header, mapping, strict=True):
+            self.stdout.write(f"  {column or '(blank)'} -> {target or '(left out)'}")
+
+        with source.open("rb") as fileobj:
+            job = ContactImport(
+                outlet=target_outlet,
+                original_name=source.name,
+                mapping={"columns": mapping, "header": header},
+                dry_run=dry_run,
+            )
+            job.file.save(source.name, File(fileobj), save=False)
+            job.save()
+        job = ImportContactsAction(job).execute()
+        if job.status == ContactImport.Status.FAILED:
+            raise CommandError(job.error)
+        prefix = "Dry run: would have " if dry_run else ""
+        self.stdout.write(
+            f"{prefix}created {job.created_count}, updated {job.updated_count}, "
+            f"unchanged {job.unchanged_count}, rejected {job.rejected_count} "
+            f"(of {job.total_rows} rows)."
+        )
+        if job.report:
+            try:
+                where = job.report.path
+            except NotImplementedError:  # a remote private storage
+                where = job.report.name
+            self.stdout.write(f"Rejected rows: {where}")
