@@ -1,4 +1,5 @@
 # Django discovers models here; each capability keeps its own in its subpackage.
+from .audiences.models import Segment  # noqa: F401
 from .contacts.models import (  # noqa: F401
     AttributeDefinition,
     Contact,

@@ -1,5 +1,6 @@
 from wagtail import hooks
 
+from .audiences import AgeFilter
 from .blocks import ProductOfferBlock, notice_block
 from .checks import NoShoutingCheck
 
@@ -12,3 +13,8 @@ def register_example_template_blocks():
 @hooks.register("register_distmark_check")
 def register_example_checks():
     return [NoShoutingCheck()]
+
+
+@hooks.register("register_distmark_audience_filters")
+def register_example_audience_filters():
+    return [("age", AgeFilter())]

@@ -1,0 +1,50 @@
+"""The live count in Chromium: lille-editor edits a segment and the count
+follows, counting Lille's contacts only (segment-count.js and the endpoint)."""
+
+import pytest
+from playwright.sync_api import expect
+
+# The browser fixtures live with the other browser tests.
+from tests.browser.conftest import admin_login, browser, live_demo, page  # noqa: F401
+from wagtail_distmark.audiences.filters import FilterContext
+from wagtail_distmark.audiences.models import Segment
+from wagtail_distmark.audiences.services import count_segment
+from wagtail_distmark.audiences.viewsets import count_text
+
+pytestmark = pytest.mark.browser
+
+
+def expected(outlet, *rules):
+    segment = Segment(outlet=outlet, rules=list(rules))
+    return count_text(count_segment(segment, context=FilterContext()))
+
+
+def test_the_count_follows_the_rules_as_they_are_edited(admin_login, live_demo):  # noqa: F811
+    lille = live_demo.lille
+    everyone = expected(lille)
+    birthdays = expected(lille, {"type": "birthday_month", "value": {"month": "this"}})
+    assert everyone != birthdays
+
+    tab = admin_login("lille-editor")
+    counts = []
+    tab.on(
+        "request",
+        lambda request: counts.append(1) if request.url.endswith("/count/") else None,
+    )
+    tab.goto(f"{live_demo.url}/admin/segments/new/")
+    counter = tab.locator("[data-distmark-segment-count]")
+    # No rule yet: every targetable contact of Lille (the only outlet offered).
+    expect(counter).to_have_text(everyone)
+    tab.locator(".c-sf-add-button").first.click()
+    tab.get_by_role("option", name="Birthday month").click()
+    expect(counter).to_have_text(birthdays)
+    # A rule the editor may not use: the message instead of a count.
+    tab.locator(".c-sf-add-button").last.click()
+    tab.get_by_role("option", name="Last engagement").click()
+    tab.get_by_label("Days").last.fill("30")
+    expect(counter).to_contain_text("only HQ and managers see it")
+    # Once the form is still, so is the counter: it does not poll.
+    tab.wait_for_timeout(1500)
+    settled = len(counts)
+    tab.wait_for_timeout(1500)
+    assert len(counts) == settled
