@@ -21,7 +21,9 @@ def analysed_tables():
 def test_a_chooser_search_leaves_statistics_behind(login, demo):
     if connection.vendor != "sqlite":
         # PostgreSQL analyses by itself; the receiver must leave it alone.
-        response = login("hq").get(reverse("wagtailimages_chooser:choose"), {"q": "brand"})
+        response = login("hq").get(
+            reverse("wagtailimages_chooser:choose"), {"q": "brand"}
+        )
         assert response.status_code == 200
         return
     for n in range(60):

@@ -11,12 +11,12 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page
 
-from wagtail_distmark.inheritance.demo import SPRING_SLUG
 from wagtail_distmark.contacts.models import (
     AttributeDefinition,
     ContactAccess,
     Suppression,
 )
+from wagtail_distmark.inheritance.demo import SPRING_SLUG
 from wagtail_distmark.inheritance.models import LocalPage, TemplatePage
 from wagtail_distmark.media.models import DocumentRights, ImageRights
 from wagtail_distmark.outlets.models import Outlet, Region
@@ -34,7 +34,7 @@ def _distmark_viewsets():
 
 
 # Admin URL namespaces the app registers outside viewsets.
-APP_NAMESPACES = {"distmark_templates"}
+APP_NAMESPACES = {"distmark_templates", "distmark_contact_imports"}
 
 
 def _app_admin_urls():
@@ -77,6 +77,20 @@ def _target_for(namespace, demo):
     if namespace == "distmark_templates":
         # Templates are shared by the network; the outlet at stake is posted.
         return TemplatePage.objects.get(slug=SPRING_SLUG)
+    if namespace == "distmark_contact_imports":
+        # Marseille's import of its customers, with its file.
+        from wagtail_distmark.contacts.models import ContactImport
+
+        return ContactImport.objects.create(
+            outlet=demo.marseille,
+            original_name="marseille-customers.csv",
+            file=ContentFile(b"email;consent\nm@marseille.example;oui\n", name="m.csv"),
+        )
+    if namespace == "distmark_segments":
+        # Marseille's own segment (HQ's network segments are read-only to all).
+        from tests.audiences.segments import make_segment, tag
+
+        return make_segment("Marseille VIPs", demo.marseille, tag("vip"))
     if namespace == "distmark_brand_kit":
         return None  # one page for the network, no object
     if namespace == "distmark_brand_images":

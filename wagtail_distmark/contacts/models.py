@@ -10,6 +10,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from ..outlets.models import Outlet
@@ -88,7 +89,10 @@ class Consent(models.TextChoices):
 
 class ContactQuerySet(models.QuerySet):
     def not_suppressed(self):
-        return self.exclude(email_hash__in=Suppression.objects.values("email_hash"))
+        # NOT EXISTS: an anti-join, whatever the size of the list.
+        return self.exclude(
+            Exists(Suppression.objects.filter(email_hash=OuterRef("email_hash")))
+        )
 
     def reachable_by_email(self):
         """Contacts a campaign may email: consent granted, not suppressed, not erased."""

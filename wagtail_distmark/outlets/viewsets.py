@@ -83,7 +83,14 @@ class OutletInspectView(views.OutletScopedInspectView):
 
 
 class OutletScopedModelViewSet(ModelViewSet):
-    """A ModelViewSet whose every view is filtered by the outlet rules."""
+    """A ModelViewSet whose every view is filtered by the outlet rules.
+
+    Copying is off: Wagtail's copy view binds its form to the original, so a
+    posted copy would overwrite it (a viewset that needs copies builds an
+    unsaved one, as the segments' does).
+    """
+
+    copy_view_enabled = False
 
     index_view_class = views.OutletScopedIndexView
     edit_view_class = views.OutletScopedEditView

@@ -162,6 +162,10 @@ class Command(BaseCommand):
         if made:
             self.stdout.write(f"Created {made} demo contacts")
 
+        from wagtail_distmark.audiences.demo import ensure_demo_segments
+
+        ensure_demo_segments()
+
         self._print_summary(port)
 
     def _group_for(self, kind, slug, network):
