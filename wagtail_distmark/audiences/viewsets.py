@@ -197,6 +197,8 @@ class SegmentViewSet(OutletScopedModelViewSet):
     inspect_view_enabled = True
     index_view_class = SegmentIndexView
     inspect_view_class = SegmentInspectView
+    # Its copy view builds an unsaved copy (see SegmentCopyView).
+    copy_view_enabled = True
     copy_view_class = SegmentCopyView
     search_fields = ["name"]
     search_backend_name = None

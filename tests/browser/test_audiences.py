@@ -4,8 +4,6 @@ follows, counting Lille's contacts only (segment-count.js and the endpoint)."""
 import pytest
 from playwright.sync_api import expect
 
-# The browser fixtures live with the other browser tests.
-from tests.browser.conftest import admin_login, browser, live_demo, page  # noqa: F401
 from wagtail_distmark.audiences.filters import FilterContext
 from wagtail_distmark.audiences.models import Segment
 from wagtail_distmark.audiences.services import count_segment
@@ -19,7 +17,7 @@ def expected(outlet, *rules):
     return count_text(count_segment(segment, context=FilterContext()))
 
 
-def test_the_count_follows_the_rules_as_they_are_edited(admin_login, live_demo):  # noqa: F811
+def test_the_count_follows_the_rules_as_they_are_edited(admin_login, live_demo):
     lille = live_demo.lille
     everyone = expected(lille)
     birthdays = expected(lille, {"type": "birthday_month", "value": {"month": "this"}})
