@@ -35,8 +35,8 @@ def test_a_chooser_search_leaves_statistics_behind(client):
         response = client.get(reverse("wagtailimages_chooser:choose"), {"q": "visual"})
         assert response.status_code == 200
         return
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
+    # Django never analyses: any statistics come from the app's receiver
+    # (earlier requests on this connection may have left some already).
     response = client.get(reverse("wagtailimages_chooser:choose"), {"q": "visual"})
     assert response.status_code == 200
     assert "wagtailsearch_indexentry" in analysed_tables()
