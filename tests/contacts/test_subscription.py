@@ -1,9 +1,7 @@
 """Public subscription on an outlet's page: double opt-in, honeypot, rate
 limit, suppression."""
 
-import copy
 import re
-import uuid
 
 import pytest
 from django.core import mail
@@ -11,7 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from wagtail.models import Page
 
-from tests.workflows.flow import filled, spring_page, with_values
+from tests.workflows.flow import with_local_block
 from wagtail_distmark.contacts.models import Consent, Contact, Suppression
 from wagtail_distmark.inheritance import demo as spring
 from wagtail_distmark.inheritance.models import TemplatePage
@@ -134,27 +132,10 @@ def test_a_page_outside_every_outlet_has_no_subscription(client, demo):
 
 
 def test_outlets_place_the_form_on_their_pages(client, demo):
-    template = TemplatePage.objects.get(slug=spring.SPRING_SLUG)
-    body = copy.deepcopy(list(template.body.raw_data))
-    for child in body:
-        if child["id"] == spring.LOCAL_ZONE_ID:
-            child["value"]["allowed_blocks"].append("subscription")
-    template.body = body
-    template.save_revision().publish()
-    page = with_values(
-        filled(spring_page(demo.lille)),
-        spring.LOCAL_ZONE_ID,
-        blocks=[
-            {
-                "type": "subscription",
-                "value": {
-                    "heading": "News from Lille",
-                    "text": "",
-                    "button_label": "Join",
-                },
-                "id": str(uuid.uuid4()),
-            }
-        ],
+    page = with_local_block(
+        demo.lille,
+        "subscription",
+        {"heading": "News from Lille", "text": "", "button_label": "Join"},
     )
     page.save_revision().publish()
     html = client.get(page.url, HTTP_HOST=demo.lille.site.hostname).content.decode()

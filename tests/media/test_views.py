@@ -1,9 +1,6 @@
 """The brand library screens: brand assets with their rights (read-only for
 outlets), the usage of an asset by outlet (HQ), and the brand kit."""
 
-import copy
-import uuid
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,9 +8,7 @@ from django.urls import reverse
 from wagtail.images import get_image_model
 
 from tests.media.assets import brand_image, days, image
-from tests.workflows.flow import filled, refused, spring_page, with_values
-from wagtail_distmark.inheritance import demo as spring
-from wagtail_distmark.inheritance.models import TemplatePage
+from tests.workflows.flow import refused, with_local_block
 from wagtail_distmark.media.models import BrandKit
 from wagtail_distmark.media.services import brand_library
 
@@ -139,24 +134,7 @@ def test_listing_queries_do_not_grow_with_assets(login, demo):
 
 
 def use_in_lille_page(demo, img):
-    template = TemplatePage.objects.get(slug=spring.SPRING_SLUG)
-    body = copy.deepcopy(list(template.body.raw_data))
-    for child in body:
-        if child["id"] == spring.LOCAL_ZONE_ID:
-            child["value"]["allowed_blocks"].append("image")
-    template.body = body
-    template.save_revision().publish()
-    page = with_values(
-        filled(spring_page(demo.lille)),
-        spring.LOCAL_ZONE_ID,
-        blocks=[
-            {
-                "type": "image",
-                "value": {"image": img.pk, "caption": ""},
-                "id": str(uuid.uuid4()),
-            }
-        ],
-    )
+    page = with_local_block(demo.lille, "image", {"image": img.pk, "caption": ""})
     page.save_revision(clean=False).publish()
     return page
 

@@ -75,3 +75,32 @@ def filled(page):
 
 def result(report, name):
     return next(r for r in report.results if r.name == name)
+
+
+def allow_in_local_zone(block_type):
+    """HQ lets outlets add ``block_type`` in the Spring promotion's local zone."""
+    import copy
+
+    from wagtail_distmark.inheritance.models import TemplatePage
+
+    template = TemplatePage.objects.get(slug=spring.SPRING_SLUG)
+    body = copy.deepcopy(list(template.body.raw_data))
+    for child in body:
+        if child["id"] == spring.LOCAL_ZONE_ID:
+            child["value"]["allowed_blocks"].append(block_type)
+    template.body = body
+    template.save_revision().publish()
+    return template
+
+
+def with_local_block(outlet, block_type, value):
+    """The outlet's filled Spring promotion with one ``block_type`` block in
+    the local zone (HQ allows it first); not saved."""
+    import uuid
+
+    allow_in_local_zone(block_type)
+    return with_values(
+        filled(spring_page(outlet)),
+        spring.LOCAL_ZONE_ID,
+        blocks=[{"type": block_type, "value": value, "id": str(uuid.uuid4())}],
+    )
