@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from tests.contacts.factories import contact
-from wagtail_distmark.contacts.imports import services, upsert
+from wagtail_distmark.contacts.imports import reader, services, upsert
 from wagtail_distmark.contacts.models import (
     AttributeDefinition,
     Consent,
@@ -223,3 +223,16 @@ def test_twenty_thousand_rows_in_chunks(demo):
     assert ours().filter(birthday_month=12).count() == 20_000 // 12
     again = run_import(demo.lille, content)
     assert again.unchanged_count == 20_000
+
+
+def test_unreadable_line_after_chunks_were_written_leaves_nothing(demo, monkeypatch):
+    # The writer thread has stored two chunks when the reader meets a byte
+    # outside the file's encoding: the whole import is rolled back.
+    monkeypatch.setattr(reader, "SAMPLE_BYTES", 64)
+    # Past the text reader's first buffer (8 KiB), so the bad byte is met late.
+    lines = [f"c{n}@example.com,C{n},yes".encode() for n in range(1000)]
+    content = HEADER.encode() + b"\n".join(lines) + b"\nbad@example.com,Ren\xe9,yes\n"
+    job = run_import(demo.lille, content, chunk_size=100)
+    assert job.status == ContactImport.Status.FAILED
+    assert "is not in the file's encoding (utf-8)" in job.error
+    assert not ours().exists()

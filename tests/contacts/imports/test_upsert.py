@@ -99,3 +99,17 @@ def test_duplicates_across_chunks_and_suppressed_addresses(demo):
     assert (result.created, result.updated, result.unchanged) == (0, 0, 0)
     assert Contact.objects.get(email="a@example.com").first_name == "A"
     assert not Contact.objects.filter(email="blocked@example.com").exists()
+
+
+def test_cells_with_tabs_backslashes_and_line_breaks_are_stored_as_written(demo):
+    names = ["Tab\there", "Back\\slash", "Two\nlines", "\\N"]
+    rows = [[f"s{n}@example.com", name, "yes", ""] for n, name in enumerate(names)]
+    with transaction.atomic():
+        upsert.create_stage()
+        result = write(demo.lille, rows)
+        upsert.drop_stage()
+    assert result.created == 4
+    stored = dict(
+        Contact.objects.filter(email__startswith="s").values_list("email", "first_name")
+    )
+    assert [stored[f"s{n}@example.com"] for n in range(4)] == names

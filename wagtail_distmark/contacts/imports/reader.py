@@ -123,7 +123,7 @@ def _read_csv(fileobj, sample):
         try:
             for cells in reader:
                 line += 1
-                if any(c.strip() for c in cells):
+                if not "".join(cells).isspace() and any(cells):
                     yield line, cells
         except UnicodeDecodeError as error:
             raise ImportFileError(

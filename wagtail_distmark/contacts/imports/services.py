@@ -13,6 +13,7 @@ import csv
 import io
 import logging
 import tempfile
+from concurrent.futures import ThreadPoolExecutor, wait
 
 import rules
 from django.core.cache import cache
@@ -222,58 +223,103 @@ class ImportContactsAction:
             for r in sorted(rejections, key=lambda r: r.line):
                 writer.writerow([r.line, safe_cell(r.field), safe_cell(r.reason)])
 
-        with transaction.atomic():
-            upsert.create_stage()
-            chunk = 0
-            records, tags, rejections, seen = [], [], [], {}
+        # The database writes each chunk while this thread reads and checks
+        # the next one: a second thread, on this thread's connection (so in
+        # the import's transaction), one chunk at a time and in order. The
+        # two alternate, never overlap, on the connection: this thread only
+        # touches it again after ``collect()`` waited for the writer.
+        db = connections[DEFAULT_DB_ALIAS]
+        in_flight = None  # (future, the chunk's rejections found here)
 
-            def flush():
-                nonlocal records, tags, rejections, seen
-                if records:
-                    result = upsert.write_chunk(
-                        chunk,
-                        records,
-                        tags,
-                        outlet_id=job.outlet_id,
-                        mapped=mapped,
-                        now=now,
-                        default_source=default_source,
-                    )
-                    counts["created_count"] += result.created
-                    counts["updated_count"] += result.updated
-                    counts["unchanged_count"] += result.unchanged
-                    rejections += [
-                        Rejection(r.line, email_label, r.reason)
-                        for r in result.rejected
-                    ]
-                counts["rejected_count"] += len({r.line for r in rejections})
-                write_rejections(rejections)
-                reporter.report(counts["processed_rows"], total)
+        def collect():
+            nonlocal in_flight
+            if in_flight is None:
+                return
+            future, rejections = in_flight
+            in_flight = None
+            result = future.result()
+            counts["created_count"] += result.created
+            counts["updated_count"] += result.updated
+            counts["unchanged_count"] += result.unchanged
+            rejections += [
+                Rejection(r.line, email_label, r.reason) for r in result.rejected
+            ]
+            finish(rejections)
+
+        def finish(rejections):
+            counts["rejected_count"] += len({r.line for r in rejections})
+            write_rejections(rejections)
+
+        with (
+            transaction.atomic(),
+            ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="distmark-import"
+            ) as chunk_writer,
+        ):
+            upsert.create_stage(db)
+            db.inc_thread_sharing()
+            try:
+                chunk = 0
                 records, tags, rejections, seen = [], [], [], {}
 
-            chunk = 1
-            for line, cells in table.rows:
-                counts["processed_rows"] += 1
-                record, row_tags, errors = validator.validate(line, cells)
-                if errors:
-                    rejections.extend(errors)
-                elif record[1] in seen:
-                    rejections.append(
-                        Rejection(
-                            line,
-                            email_label,
-                            str(DUPLICATE % {"line": seen[record[1]]}),
+                def flush():
+                    nonlocal records, tags, rejections, seen, in_flight
+                    collect()
+                    reporter.report(counts["processed_rows"], total)
+                    if records:
+                        future = chunk_writer.submit(
+                            upsert.write_chunk,
+                            chunk,
+                            records,
+                            tags,
+                            outlet_id=job.outlet_id,
+                            mapped=mapped,
+                            now=now,
+                            default_source=default_source,
+                            db=db,
                         )
-                    )
-                else:
-                    seen[record[1]] = line
-                    records.append(record)
-                    tags.extend((line, record[1], record[2], name) for name in row_tags)
-                if counts["processed_rows"] % self.chunk_size == 0:
-                    flush()
-                    chunk += 1
-            flush()
-            upsert.drop_stage()
+                        in_flight = (future, rejections)
+                    else:
+                        finish(rejections)
+                    records, tags, rejections, seen = [], [], [], {}
+
+                chunk = 1
+                processed = 0
+                validate = validator.validate
+                for line, cells in table.rows:
+                    processed += 1
+                    record, row_tags, errors = validate(line, cells)
+                    if errors:
+                        rejections.extend(errors)
+                    elif record[1] in seen:
+                        rejections.append(
+                            Rejection(
+                                line,
+                                email_label,
+                                str(DUPLICATE % {"line": seen[record[1]]}),
+                            )
+                        )
+                    else:
+                        seen[record[1]] = line
+                        records.append(record)
+                        if row_tags:
+                            tags.extend(
+                                (line, record[1], record[2], name) for name in row_tags
+                            )
+                    if processed % self.chunk_size == 0:
+                        counts["processed_rows"] = processed
+                        flush()
+                        chunk += 1
+                counts["processed_rows"] = processed
+                flush()
+                collect()
+            finally:
+                # Never leave the writer running on the connection (an error
+                # here rolls the transaction back under it).
+                if in_flight is not None:
+                    wait([in_flight[0]])
+                db.dec_thread_sharing()
+            upsert.drop_stage(db)
             if job.dry_run:
                 transaction.set_rollback(True)
             else:

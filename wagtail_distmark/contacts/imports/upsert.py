@@ -33,18 +33,18 @@ class ChunkResult:
     rejected: list = None
 
 
-def _pg():
-    return connection.vendor == "postgresql"
+def _pg(db):
+    return db.vendor == "postgresql"
 
 
-def create_stage():
+def create_stage(db=connection):
     """The staging tables, for the current transaction."""
-    pg = _pg()
+    pg = _pg(db)
     json_type = "jsonb" if pg else "text"
     stamp = "timestamptz" if pg else "datetime"
     temp = "" if pg else "temp."
     on_commit = " ON COMMIT DROP" if pg else ""
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {temp}{STAGE}")
         cursor.execute(f"DROP TABLE IF EXISTS {temp}{STAGE_TAGS}")
         cursor.execute(
@@ -73,18 +73,18 @@ def create_stage():
         cursor.execute(f"CREATE INDEX {STAGE}_chunk ON {STAGE} (chunk, line)")
 
 
-def drop_stage():
-    if _pg():
+def drop_stage(db=connection):
+    if _pg(db):
         return  # ON COMMIT DROP
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")
         cursor.execute(f"DROP TABLE IF EXISTS temp.{STAGE_TAGS}")
 
 
-def _stage_rows(chunk, records, tags):
+def _stage_rows(db, chunk, records, tags):
     columns = ", ".join(("chunk", *RECORD_FIELDS))
-    with connection.cursor() as cursor:
-        if _pg():
+    with db.cursor() as cursor:
+        if _pg(db):
             raw = cursor.cursor
             with raw.copy(f"COPY {STAGE} ({columns}) FROM STDIN") as copy:
                 for record in records:
@@ -96,7 +96,7 @@ def _stage_rows(chunk, records, tags):
                     for tag in tags:
                         copy.write_row((chunk, *tag))
             return
-        ops = connection.ops
+        ops = db.ops
         date_at = RECORD_FIELDS.index("birthday")
         stamps = [
             RECORD_FIELDS.index("email_consent_at"),
@@ -175,8 +175,8 @@ def _reject_in_stage(cursor, chunk):
     return rejected
 
 
-def _upsert_sql(mapped):
-    pg = _pg()
+def _upsert_sql(db, mapped):
+    pg = _pg(db)
     contact = Contact._meta.db_table
     columns = [f for f in RECORD_FIELDS if f != "line"]
     sets, changed = [], []
@@ -249,18 +249,24 @@ def _upsert_sql(mapped):
     return sql + "RETURNING id, CASE WHEN created_at = updated_at THEN 1 ELSE 0 END"
 
 
-def write_chunk(chunk, records, tags, *, outlet_id, mapped, now, default_source):
-    """Stage, check and upsert one chunk; ``ChunkResult`` with the counts."""
-    _stage_rows(chunk, records, tags)
+def write_chunk(
+    chunk, records, tags, *, outlet_id, mapped, now, default_source, db=connection
+):
+    """Stage, check and upsert one chunk; ``ChunkResult`` with the counts.
+
+    ``db``: the connection (wrapper) of the import's transaction, passed in
+    because the import writes chunks from a worker thread (``services``).
+    """
+    _stage_rows(db, chunk, records, tags)
     params = {
         "outlet": outlet_id,
         "chunk": chunk,
-        "now": connection.ops.adapt_datetimefield_value(now),
+        "now": db.ops.adapt_datetimefield_value(now),
         "source": default_source,
     }
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         rejected = _reject_in_stage(cursor, chunk)
-        cursor.execute(_upsert_sql(mapped), params)
+        cursor.execute(_upsert_sql(db, mapped), params)
         written = cursor.fetchall()
         created = sum(flag for _id, flag in written)
         touched = {pk for pk, _flag in written}
