@@ -130,7 +130,7 @@ def run_import(outlet, path, *, trace=False):
     return job, seconds, peak
 
 
-def add_existing(outlets, count):
+def add_existing(outlets, count, *, analyze=True):
     """``count`` contacts spread over ``outlets``, in one SQL statement."""
     from django.db import connection
 
@@ -154,7 +154,6 @@ def add_existing(outlets, count):
                 FROM generate_series(1, %s) AS i""",
                 [ids, len(ids), count],
             )
-            cursor.execute(f"ANALYZE {table}")
         else:
             case = " ".join(f"WHEN {n} THEN {pk}" for n, pk in enumerate(ids))
             cursor.execute(
@@ -169,6 +168,7 @@ def add_existing(outlets, count):
                 FROM s""",
                 [count],
             )
+        if analyze:
             cursor.execute(f"ANALYZE {table}")
 
 
@@ -186,7 +186,7 @@ def main(argv=None):
     django.setup()
     from django.core.files.storage import FileSystemStorage
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
 
     from wagtail_distmark.contacts.models import Contact, ContactImport
 
@@ -204,9 +204,9 @@ def main(argv=None):
         label = database_info()
         started = datetime.datetime.now().astimezone()
         log("onboarding outlets…")
-        outlets = make_outlets(14)
-        target, again_outlet, mem_small, mem_large, with_existing = outlets[:5]
-        others = outlets[5:]
+        outlets = make_outlets(15)
+        target, floor_outlet, mem_small, mem_large, with_existing = outlets[:5]
+        others = outlets[6:]
 
         log(f"writing {args.rows:,} and {args.large_rows:,} rows…")
         small = write_file(workdir / "contacts.csv", args.rows, "c")
@@ -217,6 +217,15 @@ def main(argv=None):
         job, seconds, _ = run_import(target, small)
         assert job.created_count == args.rows, job.created_count
         rows.append(("Import into an empty outlet", args.rows, seconds, job, None))
+
+        # The floor: the same number of contacts written by one INSERT ...
+        # SELECT generating them in SQL (no file, no checks, no staging, no
+        # tags), into the same table and indexes. No import can beat it.
+        log("floor: one INSERT … SELECT of as many rows…")
+        t0 = time.perf_counter()
+        with transaction.atomic():
+            add_existing([floor_outlet], args.rows, analyze=False)
+        floor_seconds = time.perf_counter() - t0
 
         log("re-import of the same file…")
         stamps = dict(
@@ -303,6 +312,11 @@ def main(argv=None):
                 f"{job.unchanged_count:,} / {job.rejected_count:,} | "
                 f"{mib(peak) if peak else '–'} |"
             )
+        print(
+            f"| Floor: one `INSERT … SELECT` generating as many contacts in SQL "
+            f"(no file, checks, staging or tags) | {args.rows:,} | "
+            f"{floor_seconds:.2f} | {args.rows / floor_seconds:,.0f} | – | – |"
+        )
         print(
             f"\nPeak RSS of the whole run: {mib(rss)} MiB. {args.existing:,} "
             f"existing contacts generated in {existing_seconds:.1f} s "

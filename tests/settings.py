@@ -12,13 +12,17 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # An outlet-scoped snippet with a workflow, standing in for campaigns.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
 
-# Import files and reports go to a throwaway directory.
+# Import files and reports go to a throwaway directory, removed at exit.
+import atexit  # noqa: E402
+import shutil  # noqa: E402
 import tempfile  # noqa: E402
 
+PRIVATE_FILES = tempfile.mkdtemp(prefix="distmark-private-")
+atexit.register(shutil.rmtree, PRIVATE_FILES, ignore_errors=True)
 STORAGES = {  # noqa: F405
     **STORAGES,  # noqa: F405
     "distmark_private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": tempfile.mkdtemp(prefix="distmark-private-")},
+        "OPTIONS": {"location": PRIVATE_FILES},
     },
 }
