@@ -246,7 +246,10 @@ def _upsert_sql(db, mapped):
         )
     else:
         sql += "DO NOTHING "
-    return sql + "RETURNING id, CASE WHEN created_at = updated_at THEN 1 ELSE 0 END"
+    return sql + (
+        "RETURNING id, CASE WHEN created_at = updated_at THEN 1 ELSE 0 END AS created, "
+        "email"
+    )
 
 
 def write_chunk(
@@ -266,31 +269,52 @@ def write_chunk(
     }
     with db.cursor() as cursor:
         rejected = _reject_in_stage(cursor, chunk)
-        cursor.execute(_upsert_sql(db, mapped), params)
-        written = cursor.fetchall()
-        created = sum(flag for _id, flag in written)
-        touched = {pk for pk, _flag in written}
-        if "tags" in mapped:
-            # One lookup per tag through the email_hash index, the only one
-            # usable here ("outlet_id + 0"): the planner's statistics predate
-            # the rows this import added, and for the outlet it would pick any
-            # index on outlet_id and scan its contacts for every tag. Every
-            # staged tag's contact exists: rejected rows' tags were deleted.
-            contact_id = (
+        upsert_sql = _upsert_sql(db, mapped)
+        if "tags" not in mapped:
+            cursor.execute(upsert_sql, params)
+            written = cursor.fetchall()
+            touched = {pk for pk, _flag, _email in written}
+            created = sum(flag for _pk, flag, _email in written)
+        else:
+            # A tag's contact: the row the upsert just wrote (PostgreSQL
+            # returns it to the same statement) or else a lookup through the
+            # email_hash index, the only one usable here ("outlet_id + 0"):
+            # the planner's statistics predate the rows this import added,
+            # and for the outlet it would pick any index on outlet_id and scan
+            # its contacts for every tag. Every staged tag's contact exists:
+            # rejected rows' tags were deleted.
+            lookup = (
                 f"SELECT c.id FROM {Contact._meta.db_table} c "
                 "WHERE c.email_hash = t.email_hash AND c.email = t.email "
                 "AND c.outlet_id + 0 = %(outlet)s"
             )
-            cursor.execute(
-                f"""INSERT INTO {ContactTag._meta.db_table} (contact_id, name)
-                    SELECT ({contact_id}), t.name FROM {STAGE_TAGS} t
-                    WHERE t.chunk = %(chunk)s
-                    ON CONFLICT (contact_id, name) DO NOTHING
-                    RETURNING contact_id""",
-                params,
-            )
+            insert_tags = f"INSERT INTO {ContactTag._meta.db_table} (contact_id, name) "
+            add_tags = "ON CONFLICT (contact_id, name) DO NOTHING RETURNING contact_id"
+            if _pg(db):
+                cursor.execute(
+                    f"""WITH written AS ({upsert_sql}),
+                    tagged AS (
+                        {insert_tags}
+                        SELECT COALESCE(w.id, ({lookup})), t.name
+                        FROM {STAGE_TAGS} t LEFT JOIN written w ON w.email = t.email
+                        WHERE t.chunk = %(chunk)s {add_tags})
+                    SELECT id, created FROM written
+                    UNION ALL SELECT contact_id, 0 FROM tagged""",
+                    params,
+                )
+                rows = cursor.fetchall()
+            else:
+                cursor.execute(upsert_sql, params)
+                rows = [(pk, flag) for pk, flag, _email in cursor.fetchall()]
+                cursor.execute(
+                    f"""{insert_tags} SELECT ({lookup}), t.name FROM {STAGE_TAGS} t
+                    WHERE t.chunk = %(chunk)s {add_tags}""",
+                    params,
+                )
+                rows += [(pk, 0) for (pk,) in cursor.fetchall()]
             # A contact whose only change is a new tag counts as updated.
-            touched |= {pk for (pk,) in cursor.fetchall()}
+            touched = {pk for pk, _flag in rows}
+            created = sum(flag for _pk, flag in rows)
     staged = len(records) - len(rejected)
     return ChunkResult(
         created=created,
