@@ -142,3 +142,31 @@ def test_outlets_place_the_form_on_their_pages(client, demo):
     assert "News from Lille" in html
     assert f'name="page" value="{page.pk}"' in html
     assert 'name="website"' in html  # the honeypot
+
+
+def test_the_page_editor_shows_the_form_without_a_live_form(client, demo):
+    # Inside the page's edit form, a live subscription form's required email
+    # field would stop the browser from saving the page.
+    page = with_local_block(
+        demo.lille, "subscription", {"heading": "", "text": "", "button_label": ""}
+    )
+    page.save_revision()
+    client.force_login(demo.users["lille-editor"])
+    html = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content
+    html = html.decode()
+    assert "Our news, from your store" in html  # the preview is shown
+    assert 'name="email"' not in html and 'name="website"' not in html
+    assert "<fieldset disabled" in html
+
+
+def test_empty_heading_and_button_speak_the_pages_language(client, demo):
+    # Lille's site is in French: the defaults are French, whatever language
+    # the editor who added the block used.
+    page = with_local_block(
+        demo.lille, "subscription", {"heading": "", "text": "", "button_label": ""}
+    )
+    page.save_revision().publish()
+    html = client.get(page.url, HTTP_HOST=demo.lille.site.hostname).content.decode()
+    assert '<html lang="fr">' in html
+    assert "Nos actualités, de votre magasin" in html
+    assert ">S’abonner</button>" in html

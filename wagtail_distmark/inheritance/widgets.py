@@ -225,7 +225,13 @@ class OverridesWidget(forms.Widget):
         errors = getattr(self, "_errors", None) or {}
         submitted = value if isinstance(value, SubmittedOverrides) else None
         stored = value if isinstance(value, dict) else {}
-        render_context = {"outlet": self.outlet, "page": self.page}
+        # Blocks may render differently in the editor's preview (the
+        # subscription form shows no live form there).
+        render_context = {
+            "outlet": self.outlet,
+            "page": self.page,
+            "distmark_editor_preview": True,
+        }
         slots = []
         for slot in self.slots:
             merged = slot.merged

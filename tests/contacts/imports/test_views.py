@@ -185,3 +185,88 @@ def test_menu_item_only_for_users_who_may_add_contacts(login, demo, django_user_
     assert not may_import_somewhere(nobody)
     home = login("lille-editor").get(reverse("wagtailadmin_home")).content.decode()
     assert "Import contacts" in home
+
+
+HIDDEN_COLUMNS = (
+    "email;phone;purchase_total;loyalty_level;consent\r\n"
+    "hidden@example.fr;+33 7 11 11 11 11;12345;gold;oui\r\n"
+).encode()
+
+
+@pytest.mark.parametrize("username", ["lille-editor", "lille-manager"])
+def test_local_users_cannot_import_fields_hq_keeps_to_itself(
+    login, demo, username, django_capture_on_commit_callbacks
+):
+    from tests.contacts.factories import contact
+
+    known = contact(
+        demo.lille, "hidden@example.fr", phone="0600", attributes={"purchase_total": 7}
+    )
+    client = login(username)
+    upload(client, demo.lille, HIDDEN_COLUMNS)
+    job = ContactImport.objects.get()
+    # The phone column is left out; the HQ-only attribute is, to this user,
+    # an attribute nobody declared.
+    assert job.mapping["columns"] == [
+        "email",
+        "",
+        "attr:purchase_total",
+        "attr:loyalty_level",
+        "email_consent",
+    ]
+    html = client.get(url("mapping", job.pk)).content.decode()
+    assert "Purchases this year" not in html
+    assert '<option value="phone"' not in html
+    assert "left out: phone" in html
+    assert "rejected unless you leave them out: purchase_total" in html
+
+    # A crafted mapping naming the hidden field is refused.
+    data = {f"column_{i}": t for i, t in enumerate(job.mapping["columns"])}
+    response = client.post(url("mapping", job.pk), {**data, "column_1": "phone"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+    # Kept as mapped, the attribute's rows are rejected as unknown.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("mapping", job.pk), data)
+    job.refresh_from_db()
+    assert (job.updated_count, job.rejected_count) == (0, 1), job.error
+    body = b"".join(client.get(url("report", job.pk)).streaming_content).decode()
+    assert "Unknown attribute “purchase_total”" in body
+
+    # Left out, the row imports; the hidden values stay as they were.
+    upload(client, demo.lille, HIDDEN_COLUMNS)
+    job = ContactImport.objects.latest("pk")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("mapping", job.pk), {**data, "column_2": ""})
+    job.refresh_from_db()
+    assert job.updated_count == 1, job.error
+    known.refresh_from_db()
+    assert known.phone == "0600"
+    assert known.attributes == {"purchase_total": 7, "loyalty_level": "gold"}
+
+
+def test_a_stored_mapping_cannot_write_a_hidden_field(demo):
+    # Whatever the job's mapping says (an old job, a crafted row), the action
+    # checks what its user may write.
+    from tests.contacts.factories import contact
+
+    known = contact(demo.lille, "hidden@example.fr", phone="0600")
+    job = run_import(
+        demo.lille,
+        HIDDEN_COLUMNS,
+        user=demo.users["lille-manager"],
+        mapping={"columns": ["email", "phone", "", "", "email_consent"]},
+    )
+    assert job.status == ContactImport.Status.DONE, job.error
+    known.refresh_from_db()
+    assert known.phone == "0600"
+    hq_job = run_import(
+        demo.lille,
+        HIDDEN_COLUMNS,
+        user=demo.users["hq"],
+        mapping={"columns": ["email", "phone", "", "", "email_consent"]},
+    )
+    assert hq_job.updated_count == 1
+    known.refresh_from_db()
+    assert known.phone == "+33 7 11 11 11 11"

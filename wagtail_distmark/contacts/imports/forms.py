@@ -6,10 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ...outlets.models import Outlet
-from ..models import AttributeDefinition
-from .mapping import IGNORE, auto_map, target_choices
+from .mapping import FIELDS, IGNORE, auto_map, target_choices
 from .reader import ImportFileError, open_table
-from .services import importable_outlets
+from .services import (
+    importable_definitions,
+    importable_outlets,
+    restrict_mapping,
+    writable_fields,
+)
 
 #: The largest file the admin accepts (the command has no limit).
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -58,6 +62,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["outlet"].queryset = importable_outlets(user).order_by("name")
         self.fields["file"].widget.attrs["accept"] = ",".join(ALLOWED_SUFFIXES)
 
@@ -80,29 +85,51 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
         finally:
             upload.seek(0)
-        keys = AttributeDefinition.objects.values_list("key", flat=True)
-        mapping = auto_map(header, keys)
+        self.header, self.rows = header, rows
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        outlet = cleaned.get("outlet")
+        if outlet is None or not hasattr(self, "header"):
+            return cleaned
+        header, rows = self.header, self.rows
+        keys = [d.key for d in importable_definitions(self.user, outlet.pk)]
+        mapping, self.left_out = restrict_mapping(
+            auto_map(header, keys), self.user, outlet.pk
+        )
         if "email" not in mapping:
             guessed = guess_email_column(header, rows)
             if guessed is None:
-                raise forms.ValidationError(
+                self.add_error(
+                    "file",
                     _(
                         "The file has no email column. Name one column “email” "
                         "(or e-mail, courriel, e-mailadres) and upload it again."
-                    )
+                    ),
                 )
+                return cleaned
             mapping[guessed] = "email"
-        self.header, self.mapping = header, mapping
-        return upload
+        self.mapping = mapping
+        return cleaned
 
 
 class MappingForm(forms.Form):
     """One select per column of the file."""
 
-    def __init__(self, *args, header, mapping, **kwargs):
+    def __init__(self, *args, header, mapping, user, outlet_id, **kwargs):
         super().__init__(*args, **kwargs)
         self.header = header
-        choices = target_choices(AttributeDefinition.objects.all(), mapping)
+        # Only what the user may fill: a crafted choice is "not one of the
+        # available choices".
+        allowed = writable_fields(user, outlet_id)
+        choices = [
+            (target, label)
+            for target, label in target_choices(
+                importable_definitions(user, outlet_id), mapping
+            )
+            if target not in FIELDS or target in allowed
+        ]
         for index, name in enumerate(header):
             self.fields[f"column_{index}"] = forms.ChoiceField(
                 label=name or _("Column %(number)s") % {"number": index + 1},

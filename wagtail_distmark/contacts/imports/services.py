@@ -27,8 +27,9 @@ from ...outlets.access import outlet_access_q, user_is_hq
 from ...outlets.models import Outlet
 from ...outlets.roles import CONTACT_ACTION_ROLES
 from ..models import AttributeDefinition, ContactAccess, ContactImport
+from ..visibility import visible_attributes, visible_fields
 from . import upsert
-from .mapping import IGNORE, auto_map
+from .mapping import FIELDS, IGNORE, auto_map
 from .reader import ImportFileError, open_table
 from .validation import DUPLICATE, Rejection, RowValidator
 
@@ -50,6 +51,37 @@ def importable_outlets(user):
     if user_is_hq(user):
         return Outlet.objects.all()
     return Outlet.objects.filter(outlet_access_q(user, CONTACT_ACTION_ROLES["add"]))
+
+
+def importable_definitions(user, outlet_id):
+    """The attributes an import by ``user`` may fill: those they see (no
+    user: a trusted caller, every one). To the user, a hidden attribute does
+    not exist: a column for it is an unknown attribute, as for any other."""
+    if user is None or user_is_hq(user):
+        return list(AttributeDefinition.objects.all())
+    return visible_attributes(user, outlet_id)
+
+
+def writable_fields(user, outlet_id):
+    """The contact fields (``FIELDS`` keys) an import by ``user`` may fill:
+    those they see, as in the contact form (no user: every one)."""
+    if user is None:
+        return set(FIELDS)
+    return set(FIELDS) & set(visible_fields(user, outlet_id))
+
+
+def restrict_mapping(mapping, user, outlet_id):
+    """``mapping`` with the columns aimed at fields ``user`` may not fill left
+    out, and the positions of those columns."""
+    allowed = writable_fields(user, outlet_id)
+    restricted, left_out = [], []
+    for index, target in enumerate(mapping):
+        if target in FIELDS and target not in allowed:
+            restricted.append(IGNORE)
+            left_out.append(index)
+        else:
+            restricted.append(target)
+    return restricted, left_out
 
 
 def visible_imports(user):
@@ -184,13 +216,17 @@ class ImportContactsAction:
 
     def _run(self, table, report, reporter):
         job = self.contact_import
+        # What the user may write is checked here, whatever the mapping says:
+        # a hidden field's column is left out, a hidden attribute is unknown.
+        definitions = {
+            d.key: d for d in importable_definitions(self.user, job.outlet_id)
+        }
         mapping = list(job.mapping.get("columns") or [])
         if len(mapping) != len(table.header):
-            definitions = AttributeDefinition.objects.values_list("key", flat=True)
             mapping = auto_map(table.header, definitions)
+        mapping, _left_out = restrict_mapping(mapping, self.user, job.outlet_id)
         if "email" not in mapping:
             raise ImportFileError(_("No column is mapped to the email address."))
-        definitions = {d.key: d for d in AttributeDefinition.objects.all()}
         now = timezone.now()
         default_source = str(_("Import of %(file)s") % {"file": job.original_name})[
             :255

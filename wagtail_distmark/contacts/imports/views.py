@@ -22,11 +22,16 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from ...outlets.access import get_network_roles, user_is_hq
 from ...outlets.roles import CONTACT_ACTION_ROLES
-from ..models import AttributeDefinition, ContactImport
+from ..models import ContactImport
 from .forms import MappingForm, UploadForm, read_preview
 from .mapping import ATTRIBUTE_PREFIX
 from .reader import ImportFileError
-from .services import ImportContactsAction, read_progress, visible_imports
+from .services import (
+    ImportContactsAction,
+    importable_definitions,
+    read_progress,
+    visible_imports,
+)
 from .tasks import import_contacts_task
 
 PER_PAGE = 25
@@ -108,7 +113,11 @@ class ImportUploadView(ImporterRequiredMixin, BaseImportView, FormView):
             created_by=self.request.user,
             original_name=upload.name[:255],
             dry_run=form.cleaned_data["dry_run"],
-            mapping={"columns": form.mapping, "header": form.header},
+            mapping={
+                "columns": form.mapping,
+                "header": form.header,
+                "left_out": form.left_out,
+            },
         )
         # The form's outlets are the user's; the action checks again.
         ImportContactsAction(job, self.request.user).check()
@@ -149,11 +158,13 @@ class ImportMappingView(ImportObjectMixin, BaseImportView, FormView):
             **self.get_form_kwargs(),
             header=header,
             mapping=self.contact_import.mapping.get("columns") or [],
+            user=self.request.user,
+            outlet_id=self.contact_import.outlet_id,
         )
 
     def form_valid(self, form):
         job = self.contact_import
-        job.mapping = {"columns": form.columns, "header": form.header}
+        job.mapping = {**job.mapping, "columns": form.columns, "header": form.header}
         start(job, self.request.user)
         job.save(update_fields=["mapping"])
         return redirect("distmark_contact_imports:detail", pk=job.pk)
@@ -161,7 +172,10 @@ class ImportMappingView(ImportObjectMixin, BaseImportView, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         header, rows = self.preview
-        declared = set(AttributeDefinition.objects.values_list("key", flat=True))
+        job = self.contact_import
+        declared = {
+            d.key for d in importable_definitions(self.request.user, job.outlet_id)
+        }
         unknown = [
             name
             for name, target in zip(
@@ -179,6 +193,9 @@ class ImportMappingView(ImportObjectMixin, BaseImportView, FormView):
                 for i, field in enumerate(context["form"].rows())
             ],
             unknown_columns=unknown,
+            left_out_columns=[
+                header[i] for i in job.mapping.get("left_out") or [] if i < len(header)
+            ],
         )
         return context
 
