@@ -188,9 +188,9 @@ def test_menu_item_only_for_users_who_may_add_contacts(login, demo, django_user_
 
 
 HIDDEN_COLUMNS = (
-    "email;phone;purchase_total;loyalty_level;consent\r\n"
-    "hidden@example.fr;+33 7 11 11 11 11;12345;gold;oui\r\n"
-).encode()
+    b"email;phone;purchase_total;loyalty_level;consent\r\n"
+    b"hidden@example.fr;+33 7 11 11 11 11;12345;gold;oui\r\n"
+)
 
 
 @pytest.mark.parametrize("username", ["lille-editor", "lille-manager"])
