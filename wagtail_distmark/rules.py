@@ -92,3 +92,17 @@ rules.set_perm("wagtail_distmark.change_brandkit", is_hq_staff)
 
 #: Contacts: per outlet, from the role table (HQ always).
 add_outlet_scoped_perms("wagtail_distmark", "contact", CONTACT_ACTION_ROLES)
+
+
+@rules.predicate
+def is_erased_contact(user, contact=None):
+    return getattr(contact, "erased_at", None) is not None
+
+
+#: An erased contact is a tombstone: nobody edits or erases it again (its
+#: edit links disappear with the permission).
+for _action in ("change", "delete"):
+    rules.set_perm(
+        f"wagtail_distmark.{_action}_contact",
+        predicate_for_roles(CONTACT_ACTION_ROLES[_action]) & ~is_erased_contact,
+    )

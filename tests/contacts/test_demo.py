@@ -23,3 +23,12 @@ def test_lille_editor_sees_lille_only_and_allowed_fields(login, demo):
         str(column.label) for column in response.context["table"].columns.values()
     ]
     assert "Phone" not in labels and "First name" in labels
+
+
+def test_every_demo_address_passes_the_contact_form_check(demo):
+    # An editor opening a demo contact and saving it must not be told the
+    # address is invalid (accents before the @ are refused everywhere).
+    from django.core.validators import validate_email
+
+    for address in Contact.objects.values_list("email", flat=True):
+        validate_email(address)

@@ -163,12 +163,13 @@ def test_the_same_email_twice_in_an_outlet_is_refused_clearly(login, demo, anne)
     assert errors == ["Lille Centre already has a contact with this email address."]
 
 
-def export(client, fmt="csv", **params):
+def export(client, fmt="csv", delimiter=",", **params):
     response = client.get(reverse(INDEX), {"export": fmt, **params})
     if fmt == "csv":
-        return list(
-            csv.reader(io.StringIO(b"".join(response.streaming_content).decode()))
-        )
+        body = b"".join(response.streaming_content)
+        assert body.startswith(b"\xef\xbb\xbf")  # a BOM: Excel reads UTF-8
+        text = io.StringIO(body.decode("utf-8-sig"))
+        return list(csv.reader(text, delimiter=delimiter))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     return [[cell.value for cell in row] for row in sheet.iter_rows()]
 
@@ -201,8 +202,11 @@ def test_formulas_are_defused_in_csv_and_xlsx(login, demo):
     hq = login("hq")
     (_header, row) = export(hq, q="f@example.com")
     assert row[1] == '\'=HYPERLINK("http://evil")' and row[2] == "'+1"
-    (_header, row) = export(hq, fmt="xlsx", q="f@example.com")
-    assert row[1] == '\'=HYPERLINK("http://evil")'
+    # XLSX cells are typed: the formula is a text cell, shown as typed.
+    response = hq.get(reverse(INDEX), {"export": "xlsx", "q": "f@example.com"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    cell = list(sheet.iter_rows())[1][1]
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://evil")', "s")
 
 
 def test_every_access_is_logged(login, demo, anne):
@@ -240,3 +244,76 @@ def test_listing_queries_do_not_grow_with_contacts(login, demo):
     with CaptureQueriesContext(connection) as again:
         client.get(reverse(INDEX), {"p": 2})
     assert len(again) == len(few)
+
+
+def test_exports_speak_the_users_spreadsheet(login, demo, anne):
+    from django.utils import timezone
+
+    from wagtail_distmark.contacts.models import Consent
+
+    moment = timezone.make_aware(timezone.datetime(2026, 7, 14, 8, 30, 15, 123))
+    Contact.objects.filter(pk=anne.pk).update(
+        email_consent=Consent.GRANTED, email_consent_at=moment
+    )
+    client = login("lille-manager")
+    response = client.get(reverse(INDEX), {"export": "csv", "q": "anne"})
+    today = timezone.localdate()
+    assert (
+        f'filename="contacts-{today:%Y-%m-%d}.csv"' in response["Content-Disposition"]
+    )
+    header, row = export(client, q="anne")
+    at = header.index("Email consent given or changed at")
+    # The site's time (Paris), to the minute.
+    assert row[at] == "2026-07-14 08:30"
+    # In French, Excel expects semicolons.
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(demo.users["lille-manager"])
+    profile.preferred_language = "fr"
+    profile.save()
+    header, row = export(login("lille-manager"), delimiter=";", q="anne")
+    assert row[0] == "anne.martin@example.com" and len(row) == len(header) > 5
+    response = client.get(reverse(INDEX), {"export": "xlsx", "q": "anne"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    values = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert values[1][at] == timezone.datetime(2026, 7, 14, 8, 30)  # a date cell
+
+
+def test_inspect_shows_local_times_and_no_empty_values(login, demo, anne):
+    html = (
+        login("lille-manager")
+        .get(reverse("distmark_contacts:inspect", args=[anne.pk]))
+        .content.decode()
+    )
+    import re
+
+    assert not re.search(r"<dd>\s*None\s*</dd>", html)
+    assert re.search(r"<dd>\s*—\s*</dd>", html)  # the empty birthday
+
+
+def test_one_outlet_users_get_no_outlet_column_and_birthdays_as_dates(
+    login, demo, anne
+):
+    import datetime
+
+    Contact.objects.filter(pk=anne.pk).update(birthday=datetime.date(1985, 7, 14))
+    editor = login("lille-editor").get(reverse(INDEX), {"q": "anne"})
+    headers = [c.label for c in editor.context["view"].columns]
+    assert "Outlet" not in headers
+    assert "July 14, 1985" in editor.content.decode() or "07/14/1985" in (
+        editor.content.decode()
+    )
+    hq = login("hq").get(reverse(INDEX), {"q": "anne"})
+    assert "Outlet" in [c.label for c in hq.context["view"].columns]
+
+
+def test_an_erased_contact_offers_no_edit_or_erase(login, demo, anne):
+    client = login("lille-manager")
+    client.post(reverse("distmark_contacts:delete", args=[anne.pk]))
+    inspect = client.get(reverse("distmark_contacts:inspect", args=[anne.pk]))
+    html = inspect.content.decode()
+    assert "Erase (GDPR)" not in html and "Download their data" not in html
+    history = client.get(reverse("distmark_contacts:history", args=[anne.pk]))
+    edit_url = reverse("distmark_contacts:edit", args=[anne.pk])
+    assert edit_url not in history.content.decode()
+    assert refused(client.post(reverse("distmark_contacts:delete", args=[anne.pk])))

@@ -3,6 +3,7 @@ standard library (a fixed seed, so every demo has the same people)."""
 
 import datetime
 import random
+import unicodedata
 
 from django.utils import timezone
 
@@ -92,6 +93,13 @@ def ensure_demo_attributes():
     )
 
 
+def ascii_address(address):
+    """``Léa.Dupré`` → ``lea.dupre``: addresses as people really have them
+    (Django, like most mail servers, refuses accents before the @)."""
+    decomposed = unicodedata.normalize("NFKD", address)
+    return decomposed.encode("ascii", "ignore").decode().replace(" ", "").lower()
+
+
 def ensure_demo_contacts(outlets, per_outlet=300):
     """Create (once per outlet) ``per_outlet`` contacts; return how many were made."""
     ensure_demo_attributes()
@@ -107,7 +115,7 @@ def ensure_demo_contacts(outlets, per_outlet=300):
         for n in range(per_outlet):
             first = rng.choice(FIRST_NAMES[language])
             last = rng.choice(LAST_NAMES[language])
-            email = f"{first}.{last}.{n}@{outlet.slug}.example".lower()
+            email = ascii_address(f"{first}.{last}.{n}@{outlet.slug}.example")
             # About one in twelve has a birthday this month.
             birthday = datetime.date(
                 rng.randint(1950, 2005),

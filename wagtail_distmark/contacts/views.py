@@ -2,6 +2,8 @@
 declaration, every object checked against the user's outlets, every access
 to personal data logged."""
 
+import csv
+import datetime
 import json
 
 import django_filters
@@ -9,12 +11,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
+from wagtail.admin.views.mixins import Echo
 
 from ..outlets.models import Outlet
 from ..outlets.views import (
@@ -41,6 +46,20 @@ LIST_COLUMNS = (
     "outlet",
 )
 SEARCHABLE = ("email", "first_name", "last_name")
+
+
+def local_datetime(value):
+    """An aware datetime in the site's time zone, to the minute, naive (as a
+    spreadsheet cell wants it)."""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.replace(tzinfo=None, second=0, microsecond=0)
+
+
+def csv_delimiter():
+    """Excel in French and Dutch reads ``;``-separated files (its decimal
+    separator is the comma): the admin language chooses."""
+    return ";" if (translation.get_language() or "")[:2] in ("fr", "nl") else ","
 
 
 def spreadsheet_safe(value):
@@ -94,6 +113,37 @@ class ContactIndexView(OutletScopedIndexView):
 
     export_filename = "contacts"
     filterset_class = ContactFilterSet
+    # Times as the site's clock shows them, to the minute; XLSX keeps dates
+    # as date cells.
+    custom_value_preprocess = {
+        **generic.IndexView.custom_value_preprocess,
+        datetime.datetime: {
+            "xlsx": local_datetime,
+            "csv": lambda value: local_datetime(value).strftime("%Y-%m-%d %H:%M"),
+        },
+    }
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # Now, in the user's language: the file streams after the view ends.
+        self.csv_delimiter = csv_delimiter()
+
+    def get_filename(self):
+        return f"contacts-{timezone.localdate():%Y-%m-%d}"
+
+    def stream_csv(self, queryset):
+        # A byte order mark, so Excel reads UTF-8 (accents) instead of
+        # guessing Windows-1252; the separator Excel expects in the
+        # user's language.
+        yield "\ufeff"
+        writer = csv.DictWriter(
+            Echo(), fieldnames=self.list_export, delimiter=self.csv_delimiter
+        )
+        yield writer.writerow(
+            {field: self.get_heading(queryset, field) for field in self.list_export}
+        )
+        for item in queryset:
+            yield self.write_csv_row(writer, self.to_row_dict(item))
 
     def get_filterset_kwargs(self):
         return {**super().get_filterset_kwargs(), "user": self.request.user}
@@ -116,6 +166,10 @@ class ContactIndexView(OutletScopedIndexView):
         )
 
     @cached_property
+    def several_outlets(self):
+        return outlets_for_contacts(self.request.user)[:2].count() > 1
+
+    @cached_property
     def columns(self):
         columns = []
         if "email" in self.visible:
@@ -134,8 +188,22 @@ class ContactIndexView(OutletScopedIndexView):
         for name in LIST_COLUMNS:
             if name in self.visible:
                 field = self.model._meta.get_field(name)
+                if name == "outlet" and not self.several_outlets:
+                    continue  # one outlet: its name on every row says nothing
                 if name == "birthday":
-                    columns.append(DateColumn(name, label=capfirst(field.verbose_name)))
+                    # A date, not "72 years ago".
+                    columns.append(
+                        Column(
+                            name,
+                            label=capfirst(field.verbose_name),
+                            accessor=lambda c: (
+                                date_format(c.birthday, "SHORT_DATE_FORMAT")
+                                if c.birthday
+                                else ""
+                            ),
+                            sort_key=name,
+                        )
+                    )
                 else:
                     columns.append(
                         Column(
@@ -186,8 +254,14 @@ class ContactIndexView(OutletScopedIndexView):
                 )
                 if model_field is not None and model_field.choices:
                     value = getattr(item, f"get_{field}_display")()
-            row[field] = spreadsheet_safe(value)
+            # XLSX cells are typed (Wagtail writes formula-like text as
+            # text); only CSV needs the leading apostrophe.
+            row[field] = spreadsheet_safe(value) if self.export_is_csv else value
         return row
+
+    @cached_property
+    def export_is_csv(self):
+        return self.request.GET.get("export") == self.FORMAT_CSV
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         return super().as_spreadsheet(InChunks(queryset), spreadsheet_format)
@@ -235,6 +309,16 @@ class ContactInspectView(OutletScopedInspectView):
             if n != "tags"
         ]
 
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, datetime.datetime):
+            return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        if isinstance(value, datetime.date):
+            return date_format(value, "DATE_FORMAT")
+        return value
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         definitions = visible_attributes(self.request.user, self.object.outlet_id)
@@ -246,8 +330,12 @@ class ContactInspectView(OutletScopedInspectView):
             if "tags" in visible_fields(self.request.user, self.object.outlet_id)
             else None
         )
-        context["may_erase"] = self.permission_policy.user_has_permission_for_instance(
-            self.request.user, "delete", self.object
+        # An erased contact has no data left to download or erase.
+        context["may_erase"] = (
+            self.object.erased_at is None
+            and self.permission_policy.user_has_permission_for_instance(
+                self.request.user, "delete", self.object
+            )
         )
         log_access(
             self.request.user,

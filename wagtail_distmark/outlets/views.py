@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.functional import cached_property
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 
@@ -61,6 +62,26 @@ class OutletScopedInspectView(OutletScopedObjectMixin, generic.InspectView):
 
 class OutletScopedHistoryView(OutletScopedObjectMixin, history.HistoryView):
     object_action = "view"
+
+    # Wagtail links the history to the edit view whoever reads it: link it
+    # only for those who may change this object (not a viewer, not an
+    # erased contact).
+    def get_edit_url(self, instance):
+        if not self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "change", instance
+        ):
+            return None
+        return super().get_edit_url(instance)
+
+    @cached_property
+    def header_buttons(self):
+        return super().header_buttons if self.get_edit_url(self.object) else []
+
+    @cached_property
+    def columns(self):
+        if self.get_edit_url(self.object) is None:
+            self.edit_url_name = None
+        return super().columns
 
 
 class OutletScopedUsageView(OutletScopedObjectMixin, usage.UsageView):
