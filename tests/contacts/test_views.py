@@ -317,3 +317,22 @@ def test_an_erased_contact_offers_no_edit_or_erase(login, demo, anne):
     edit_url = reverse("distmark_contacts:edit", args=[anne.pk])
     assert edit_url not in history.content.decode()
     assert refused(client.post(reverse("distmark_contacts:delete", args=[anne.pk])))
+
+
+def test_the_add_form_chooses_the_only_outlet_and_offers_languages(login, demo):
+    form = login("lille-editor").get(reverse("distmark_contacts:add")).context["form"]
+    assert form["outlet"].value() == demo.lille.pk
+    assert [c[0] for c in form.fields["locale"].choices] == ["", "en", "fr", "nl"]
+    response = login("lille-editor").post(
+        reverse("distmark_contacts:add"),
+        {
+            "outlet": demo.lille.pk,
+            "email": "lang@example.com",
+            "locale": "klingon",
+            "email_consent": "granted",
+            "sms_consent": "none",
+        },
+    )
+    assert "locale" in response.context["form"].errors
+    hq_form = login("hq").get(reverse("distmark_contacts:add")).context["form"]
+    assert hq_form["outlet"].value() is None  # HQ chooses among every outlet

@@ -72,3 +72,12 @@ def test_the_rights_listing_counts_each_assets_uses_in_flat_queries(login, demo)
     with CaptureQueriesContext(connection) as more:
         client.get(reverse(INDEX))
     assert len(more) == len(few)
+
+
+def test_the_rights_listing_shows_approval_as_an_icon_not_true(login, demo):
+    import re
+
+    html = login("hq").get(reverse(INDEX)).content.decode()
+    cells = re.findall(r"<td[^>]*>\s*(True|False)\s*</td>", html)
+    assert cells == []
+    assert "icon-success" in html  # an approved asset's tick

@@ -3,6 +3,7 @@ field the user may not see is not in the form at all (so a crafted POST
 cannot set it either)."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import modelform_factory
 from django.utils import timezone
@@ -76,8 +77,24 @@ class ContactForm(WagtailAdminModelForm):
         super().__init__(*args, for_user=for_user, **kwargs)
         self.user = for_user
         if "outlet" in self.fields:
-            self.fields["outlet"].queryset = outlets_for_contacts(
+            outlets = outlets_for_contacts(
                 for_user, "add" if self.instance.pk is None else "change"
+            )
+            self.fields["outlet"].queryset = outlets
+            only = list(outlets[:2])
+            if len(only) == 1:  # a store manager's own store, chosen already
+                self.fields["outlet"].empty_label = None
+                self.initial.setdefault("outlet", only[0].pk)
+        if "locale" in self.fields:
+            # The site's languages, plus a stored value outside them (kept).
+            choices = [("", "---------"), *settings.LANGUAGES]
+            current = self.instance.locale
+            if current and current not in dict(choices):
+                choices.append((current, current))
+            self.fields["locale"] = forms.ChoiceField(
+                label=self.fields["locale"].label,
+                choices=choices,
+                required=False,
             )
         if "birthday" in self.fields:
             self.fields["birthday"].widget = AdminDateInput()

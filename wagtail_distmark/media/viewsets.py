@@ -7,7 +7,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -111,7 +111,7 @@ class ImageRightsViewSet(AssetRightsViewSet):
     menu_label = _("Image rights")
     list_display = [
         "image",
-        "hq_approved",
+        BooleanColumn("hq_approved", label=_("Approved by HQ"), sort_key="hq_approved"),
         "expires_on",
         UsageColumn("distmark_brand_images:usage", "image"),
     ]
@@ -125,7 +125,7 @@ class DocumentRightsViewSet(AssetRightsViewSet):
     menu_label = _("Document rights")
     list_display = [
         "document",
-        "hq_approved",
+        BooleanColumn("hq_approved", label=_("Approved by HQ"), sort_key="hq_approved"),
         "expires_on",
         UsageColumn("distmark_brand_documents:usage", "document"),
     ]

@@ -64,7 +64,7 @@ def test_admin_flow_upload_mapping_progress_result_report(
     report = client.get(url("report", job.pk))
     assert report["Content-Disposition"].startswith("attachment")
     body = b"".join(report.streaming_content).decode()
-    assert "5,Courriel,Invalid email address" in body
+    assert "5,Courriel,bad-address,Invalid email address" in body
     listing = client.get(url("index")).content.decode()
     assert "clients.csv" in listing
 

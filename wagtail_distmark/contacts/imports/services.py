@@ -16,11 +16,12 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor, wait
 
 import rules
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from ...outlets.access import outlet_access_q, user_is_hq
@@ -152,6 +153,27 @@ class ProgressReporter:
         cache.delete(progress_key(self.pk))
 
 
+def report_language(user):
+    """The admin language ``user`` chose, else the site's."""
+    if user is not None:
+        from wagtail.users.models import UserProfile
+
+        preferred = UserProfile.get_for_user(user).get_preferred_language()
+        if preferred:
+            return preferred
+    return settings.LANGUAGE_CODE
+
+
+def in_language(language, function):
+    """``function`` running with ``language`` active (in another thread)."""
+
+    def run(*args, **kwargs):
+        with translation.override(language):
+            return function(*args, **kwargs)
+
+    return run
+
+
 # -- The action -----------------------------------------------------------------
 
 
@@ -172,6 +194,12 @@ class ImportContactsAction:
 
     def execute(self):
         self.check()
+        # The report and messages in the language of whoever started the
+        # import (a task has no request to take it from).
+        with translation.override(report_language(self.contact_import.created_by)):
+            return self._execute()
+
+    def _execute(self):
         job = self.contact_import
         job.status = ContactImport.Status.RUNNING
         job.error = ""
@@ -231,6 +259,7 @@ class ImportContactsAction:
         default_source = str(_("Import of %(file)s") % {"file": job.original_name})[
             :255
         ]
+        language = translation.get_language()
         validator = RowValidator(
             table.header,
             mapping,
@@ -241,7 +270,7 @@ class ImportContactsAction:
         mapped = {t for t in mapping if t != IGNORE}
         email_label = validator.label(mapping.index("email"), "email")
         writer = csv.writer(text := io.TextIOWrapper(report, "utf-8", newline=""))
-        writer.writerow([_("line"), _("field"), _("reason")])
+        writer.writerow([_("line"), _("column"), _("value"), _("reason")])
         counts = dict.fromkeys(
             (
                 "processed_rows",
@@ -257,7 +286,14 @@ class ImportContactsAction:
 
         def write_rejections(rejections):
             for r in sorted(rejections, key=lambda r: r.line):
-                writer.writerow([r.line, safe_cell(r.field), safe_cell(r.reason)])
+                writer.writerow(
+                    [
+                        r.line,
+                        safe_cell(r.field),
+                        safe_cell(r.value),
+                        safe_cell(r.reason),
+                    ]
+                )
 
         # The database writes each chunk while this thread reads and checks
         # the next one: a second thread, on this thread's connection (so in
@@ -278,7 +314,8 @@ class ImportContactsAction:
             counts["updated_count"] += result.updated
             counts["unchanged_count"] += result.unchanged
             rejections += [
-                Rejection(r.line, email_label, r.reason) for r in result.rejected
+                Rejection(r.line, email_label, r.reason, r.value)
+                for r in result.rejected
             ]
             finish(rejections)
 
@@ -304,7 +341,7 @@ class ImportContactsAction:
                     reporter.report(counts["processed_rows"], total)
                     if records:
                         future = chunk_writer.submit(
-                            upsert.write_chunk,
+                            in_language(language, upsert.write_chunk),
                             chunk,
                             records,
                             tags,
@@ -333,6 +370,7 @@ class ImportContactsAction:
                                 line,
                                 email_label,
                                 str(DUPLICATE % {"line": seen[record[1]]}),
+                                record[1],
                             )
                         )
                     else:

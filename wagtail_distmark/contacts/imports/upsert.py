@@ -140,24 +140,26 @@ def _reject_in_stage(cursor, chunk):
     # Correlated lookups through the email index: the temporary tables have
     # no statistics, and a join plan would scan the whole stage per chunk.
     cursor.execute(
-        f"""SELECT line, first FROM (
-                SELECT n.line, (SELECT MIN(o.line) FROM {STAGE} o
+        f"""SELECT line, first, email FROM (
+                SELECT n.line, n.email, (SELECT MIN(o.line) FROM {STAGE} o
                                 WHERE o.email = n.email AND o.chunk + 0 < n.chunk
                                ) AS first
                 FROM {STAGE} n WHERE n.chunk = %s) AS d
             WHERE first IS NOT NULL""",
         [chunk],
     )
-    for line, first in cursor.fetchall():
-        rejected.append(Rejection(line, "email", str(DUPLICATE % {"line": first})))
+    for line, first, email in cursor.fetchall():
+        rejected.append(
+            Rejection(line, "email", str(DUPLICATE % {"line": first}), email)
+        )
     cursor.execute(
-        f"""SELECT s.line FROM {STAGE} s
+        f"""SELECT s.line, s.email FROM {STAGE} s
             JOIN {Suppression._meta.db_table} p ON p.email_hash = s.email_hash
             WHERE s.chunk = %s""",
         [chunk],
     )
-    for (line,) in cursor.fetchall():
-        rejected.append(Rejection(line, "email", str(SUPPRESSED)))
+    for line, email in cursor.fetchall():
+        rejected.append(Rejection(line, "email", str(SUPPRESSED), email))
     if rejected:
         lines = [r.line for r in rejected]
         for table in (STAGE, STAGE_TAGS):

@@ -133,6 +133,7 @@ class Rejection:
     line: int
     field: str
     reason: str
+    value: str = ""  # the cell as written in the file
 
 
 class _Invalid(Exception):
@@ -318,12 +319,15 @@ class RowValidator:
         errors = None
         count = len(cells)
         for index, _target, label, check in self.steps:
+            value = cells[index] if index < count else ""
             try:
-                check(record, attributes, tags, cells[index] if index < count else "")
+                check(record, attributes, tags, value)
             except _Invalid as invalid:
                 if errors is None:
                     errors = []
-                errors.append(Rejection(line, label, str(invalid.reason)))
+                errors.append(
+                    Rejection(line, label, str(invalid.reason), _text(str(value)))
+                )
         if self.missing:
             errors = errors or []
             for position, label, reason in self.missing:
