@@ -11,3 +11,13 @@ def network(demo):
     Contact.objects.all().delete()
     Segment.objects.all().delete()
     return demo
+
+
+@pytest.fixture(autouse=True)
+def no_cached_counts():
+    """Network-wide counts are cached: each test starts without any."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -11,6 +11,7 @@ EDIT = "distmark_segments:edit"
 INSPECT = "distmark_segments:inspect"
 DELETE = "distmark_segments:delete"
 COUNT = "distmark_segments:count"
+SAVED_COUNT = "distmark_segments:saved_count"
 
 
 def url(name, segment=None):

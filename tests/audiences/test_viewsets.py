@@ -6,6 +6,8 @@ import re
 from html import unescape
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -17,6 +19,7 @@ from tests.audiences.segments import (
     EDIT,
     INDEX,
     INSPECT,
+    SAVED_COUNT,
     attribute,
     birthday,
     consent,
@@ -30,6 +33,7 @@ from tests.audiences.segments import (
 from tests.contacts.factories import contact, many_contacts
 from tests.workflows.flow import refused
 from wagtail_distmark.audiences.models import Segment
+from wagtail_distmark.audiences.services import network_count_key
 from wagtail_distmark.contacts.models import AttributeDefinition, Consent, Visibility
 
 pytestmark = pytest.mark.django_db
@@ -65,13 +69,31 @@ def segments(network):
 
 
 def test_hq_lists_every_segment_with_network_wide_counts(login, segments):
-    html = login("hq").get(url(INDEX)).content.decode()
+    client = login("hq")
+    html = client.get(url(INDEX)).content.decode()
     for name in ("Birthdays this month", "Lille VIPs", "Marseille regulars"):
         assert name in html
-    # 6 birthdays in each of three outlets.
+    # Outlet segments are counted in the page; the network-wide count is left
+    # to the page's script, which asks the segment's count endpoint.
+    assert row(html, "Lille VIPs")[1:4] == ["Lille Centre", "1", "0"]
     assert row(html, "Birthdays this month")[1:4] == [
         "Network (each outlet's own contacts)",
-        "18",
+        "Counting…",
+        "Counting…",
+    ]
+    assert "segment-listing-counts.js" in html
+    count_url = url(SAVED_COUNT, segments["network"])
+    assert f'data-url="{count_url}"' in html
+    # 6 birthdays in each of three outlets.
+    body = client.get(count_url).json()
+    assert (body["contacts"], body["email"]) == (18, 18)
+    assert body["text"] == "18 contacts (18 reachable by email)"
+    assert body["counted"] == "counted just now"
+    # Counted once: the next listing shows it from the cache.
+    html = client.get(url(INDEX)).content.decode()
+    assert row(html, "Birthdays this month")[1:4] == [
+        "Network (each outlet's own contacts)",
+        "18 counted just now",
         "18",
     ]
 
@@ -241,3 +263,158 @@ def test_an_outlet_copies_a_network_segment_into_its_own(login, segments, networ
     network_segment.refresh_from_db()
     assert network_segment.outlet is None
     assert network_segment.name == "Birthdays this month"
+
+
+@pytest.fixture
+def attribute_labels(network):
+    AttributeDefinition.objects.create(
+        key="margin", label="Secret HQ margin", type="number", visibility=Visibility.HQ
+    )
+    AttributeDefinition.objects.create(
+        key="churn", label="Churn risk score", type="number", visibility="managers"
+    )
+    AttributeDefinition.objects.create(
+        key="loyalty", label="Loyalty tier", type="text", visibility="everyone"
+    )
+    return ["Secret HQ margin", "Churn risk score", "Loyalty tier"]
+
+
+@pytest.mark.parametrize(
+    "username, seen",
+    [
+        ("hq", {"Secret HQ margin", "Churn risk score", "Loyalty tier"}),
+        ("lille-manager", {"Churn risk score", "Loyalty tier"}),
+        ("lille-editor", {"Loyalty tier"}),
+    ],
+)
+def test_the_attribute_drop_down_lists_only_attributes_the_user_sees(
+    login, network, attribute_labels, username, seen
+):
+    client = login(username)
+    segment = make_segment("Lille's", network.lille, tag("vip"))
+    for page in (url(ADD), url(EDIT, segment)):
+        html = client.get(page).content.decode()
+        assert "Tag" in html  # the rule types are there
+        shown = {label for label in attribute_labels if label in html}
+        assert shown == seen, page
+
+
+def test_a_hidden_attribute_already_in_the_rules_is_shown_by_key_only(
+    login, network, attribute_labels
+):
+    segment = make_segment("Churn", network.lille, attribute("churn", "gt", "5"))
+    html = login("lille-editor").get(url(EDIT, segment)).content.decode()
+    assert "Churn risk score" not in html
+    assert "churn" in html
+    # Saving it is still refused with the visibility message.
+    response = login("lille-editor").post(
+        url(EDIT, segment),
+        form_data("Churn", network.lille, attribute("churn", "gt", "5")),
+    )
+    assert response.status_code == 200
+    assert "only HQ and managers see it" in response.content.decode()
+
+
+def test_the_count_endpoint_and_saving_still_read_attribute_rules(
+    login, network, attribute_labels
+):
+    contact(network.lille, "loyal@x.fr", attributes={"loyalty": "gold"})
+    client = login("lille-editor")
+    status, body = count(client, "", network.lille, attribute("loyalty", "eq", "gold"))
+    assert (status, body["contacts"]) == (200, 1)
+    response = client.post(
+        url(ADD),
+        form_data(
+            "Gold", network.lille, group("any", attribute("loyalty", "eq", "gold"))
+        ),
+    )
+    assert response.status_code == 302
+    segment = Segment.objects.get(name="Gold")
+    assert segment.rules[0].value["rules"][0].value["attribute"] == "loyalty"
+
+
+def contact_counts(queries):
+    """The queries that count contacts."""
+    return [
+        q["sql"]
+        for q in queries
+        if "COUNT(" in q["sql"] and 'FROM "wagtail_distmark_contact"' in q["sql"]
+    ]
+
+
+def test_hqs_listing_does_not_count_the_network_while_rendering(
+    login, segments, network
+):
+    for n in range(5):
+        make_segment(f"Network {n}", None, tag("vip"), consent())
+    client = login("hq")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url(INDEX)).content.decode()
+    # One query counts the two outlet segments; none counts the network.
+    (counting,) = contact_counts(queries)
+    assert counting.count("UNION ALL") == 1
+    assert html.count("Counting…") == 2 * 6
+
+
+THREE_MINUTES = datetime.timedelta(minutes=3, seconds=5)
+
+
+def test_a_network_count_is_reused_for_a_few_minutes(login, segments, network):
+    client = login("hq")
+    count_url = url(SAVED_COUNT, segments["network"])
+    assert client.get(count_url).json()["contacts"] == 18
+    many_contacts(network.gent, 2, prefix="new", birthday=datetime.date(1990, 1, 1))
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(count_url).json()
+    assert not contact_counts(queries)
+    assert body["contacts"] == 18
+    # A count made 3 minutes ago says so.
+    key = network_count_key(segments["network"])
+    counts = cache.get(key)
+    cache.set(key, {**counts, "counted_at": counts["counted_at"] - THREE_MINUTES})
+    assert client.get(count_url).json()["counted"] == "counted 3\xa0minutes ago"
+    inspect = client.get(url(INSPECT, segments["network"])).content.decode()
+    assert "18 contacts (18 reachable by email), counted 3\xa0minutes ago" in inspect
+    # Saving the segment counts it again.
+    segments["network"].save()
+    month = timezone.localdate().month
+    many_contacts(
+        network.gent, 1, prefix="bday", birthday=datetime.date(1990, month, 2)
+    )
+    assert client.get(count_url).json()["contacts"] == 19
+
+
+def test_the_saved_count_endpoint_counts_within_the_users_outlets(
+    login, segments, network, client, django_user_model
+):
+    editor = login("lille-editor")
+    assert editor.get(url(SAVED_COUNT, segments["network"])).json()["contacts"] == 6
+    assert editor.get(url(SAVED_COUNT, segments["lille"])).json()["contacts"] == 1
+    assert editor.get(url(SAVED_COUNT, segments["marseille"])).status_code == 404
+    assert editor.post(url(SAVED_COUNT, segments["lille"])).status_code == 405
+    nobody = django_user_model.objects.create_user("nobody")
+    nobody.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(nobody)
+    assert client.get(url(SAVED_COUNT, segments["network"])).status_code == 404
+
+
+def test_a_refused_attribute_rule_names_it_by_key_for_users_who_may_not_see_it(
+    login, network, attribute_labels
+):
+    rule = attribute("margin", "gt", "5")
+    for username in ("lille-manager", "lille-editor"):
+        client = login(username)
+        response = client.post(url(ADD), form_data("Margin", network.lille, rule))
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "only HQ sees it" in html
+        assert "Secret HQ margin" not in html
+        status, body = count(client, "", network.lille, group("any", rule))
+        assert status == 400
+        assert body["errors"] == [
+            "An outlet's segment cannot filter on “margin”: only HQ sees it. "
+            "HQ may use it in a network segment."
+        ]
+    # HQ sees the attribute: its label.
+    status, body = count(login("hq"), "", network.lille, rule)
+    assert "cannot filter on “Secret HQ margin”" in body["errors"][0]

@@ -15,6 +15,7 @@ with AND and OR. The stream block is built from the registry on first use and
 kept out of migrations (see :class:`.models.AudienceRulesField`).
 """
 
+import copy
 import datetime
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
@@ -157,6 +158,22 @@ def attribute_choices():
     return [(d.key, d.label) for d in AttributeDefinition.objects.all()]
 
 
+class AttributeChoiceBlock(blocks.ChoiceBlock):
+    """The attribute drop-down.
+
+    It accepts every declared attribute (a rule on one the user may not see is
+    refused by the visibility check, with its message, as before), but with
+    ``shown`` it offers only those choices: :func:`rules_stream_block_for`
+    builds one per form, so a user never receives the labels of attributes
+    they may not see.
+    """
+
+    def __init__(self, *args, shown=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if shown is not None:
+            self.field.widget.choices = self._get_callable_choices(list(shown))()
+
+
 OPERATORS = [
     ("eq", _("is")),
     ("ne", _("is not")),
@@ -213,7 +230,7 @@ def parse_attribute_value(definition, raw):
 
 
 class AttributeFilter(AudienceFilter):
-    attribute = blocks.ChoiceBlock(choices=attribute_choices, label=_("Attribute"))
+    attribute = AttributeChoiceBlock(choices=attribute_choices, label=_("Attribute"))
     operator = blocks.ChoiceBlock(choices=OPERATORS, default="eq", label=_("Test"))
     value = blocks.CharBlock(
         required=False,
@@ -530,10 +547,12 @@ def audience_filter_types():
     return types
 
 
-def _with_groups(depth):
-    types = list(audience_filter_types())
+def _with_groups(depth, filter_types=None):
+    if filter_types is None:
+        filter_types = audience_filter_types()
+    types = list(filter_types)
     if depth > 0:
-        types.append(("group", GroupFilter(_with_groups(depth - 1))))
+        types.append(("group", GroupFilter(_with_groups(depth - 1, filter_types))))
     return types
 
 
@@ -545,6 +564,45 @@ def rule_block_types():
 
 def rules_stream_block(**options):
     block = blocks.StreamBlock(rule_block_types())
+    block.set_meta_options(options)
+    return block
+
+
+def _offering_attributes(block, shown):
+    """A copy of ``block`` whose attribute drop-downs offer only ``shown``."""
+    if not isinstance(block, blocks.StructBlock):
+        return block
+    child_blocks = {}
+    for name, child in block.child_blocks.items():
+        if isinstance(child, AttributeChoiceBlock):
+            replacement = AttributeChoiceBlock(
+                choices=attribute_choices,
+                shown=shown,
+                label=child.label,
+                required=child.required,
+                help_text=child.field.help_text or None,
+            )
+            replacement.set_name(name)
+            child_blocks[name] = replacement
+        else:
+            child_blocks[name] = child
+    if all(child_blocks[n] is c for n, c in block.child_blocks.items()):
+        return block
+    clone = copy.copy(block)
+    clone.child_blocks = type(block.child_blocks)(child_blocks)
+    return clone
+
+
+def rules_stream_block_for(shown_attributes, **options):
+    """The rules block for one form: the same rules, but every attribute
+    drop-down (groups included) offers only ``shown_attributes``
+    (``(key, label)`` pairs), built per request from what the user may see."""
+    shown = list(shown_attributes)
+    filter_types = [
+        (name, _offering_attributes(block, shown))
+        for name, block in audience_filter_types()
+    ]
+    block = blocks.StreamBlock(_with_groups(GROUP_DEPTH, filter_types))
     block.set_meta_options(options)
     return block
 
@@ -584,23 +642,36 @@ def hidden_field_message(label, field_level, for_outlet_segment):
     }
 
 
-def rules_visibility_error(stream_value, level, *, for_outlet_segment=False):
+def rules_visibility_error(
+    stream_value, level, *, for_outlet_segment=False, user_level=None
+):
     """A ``StreamBlockValidationError`` naming each rule that reads a field
-    above ``level`` (a visibility level), or ``None``."""
+    above ``level`` (a visibility level), or ``None``.
+
+    ``user_level``: the widest level the user sees, when known. A custom
+    attribute above it is named by its key (as the rules' summary shows it),
+    never by its label, which the user may not see."""
+    user_rank = LEVEL_RANK[HQ] if user_level is None else LEVEL_RANK[user_level]
     block_errors = {}
     for index, child in enumerate(stream_value or ()):
         if isinstance(child.block, GroupFilter):
             nested = rules_visibility_error(
-                child.value["rules"], level, for_outlet_segment=for_outlet_segment
+                child.value["rules"],
+                level,
+                for_outlet_segment=for_outlet_segment,
+                user_level=user_level,
             )
             if nested:
                 block_errors[index] = StructBlockValidationError({"rules": nested})
             continue
-        messages = [
-            hidden_field_message(label, seen_by, for_outlet_segment)
-            for label, seen_by in child.block.reads(child.value)
-            if LEVEL_RANK.get(seen_by, LEVEL_RANK[HQ]) > LEVEL_RANK[level]
-        ]
+        messages = []
+        for label, seen_by in child.block.reads(child.value):
+            rank = LEVEL_RANK.get(seen_by, LEVEL_RANK[HQ])
+            if rank <= LEVEL_RANK[level]:
+                continue
+            if rank > user_rank and isinstance(child.block, AttributeFilter):
+                label = child.value["attribute"]
+            messages.append(hidden_field_message(label, seen_by, for_outlet_segment))
         if messages:
             block_errors[index] = StructBlockValidationError(
                 non_block_errors=[ValidationError(m) for m in messages]

@@ -11,8 +11,16 @@ What a segment targets is always:
 ``segment_contacts()`` returns that as one ``QuerySet``; ``count_segment()``
 counts it, with the contacts reachable by email, in one query, and
 ``count_segments()`` counts a whole listing page in one query too.
+
+A network-wide count (HQ's, of a network segment) reads most of the contact
+table; ``network_count()`` keeps it in Django's cache for
+``NETWORK_COUNT_SECONDS``, with the time it was counted, so the listing and the
+inspect view do not recount it on every page (see docs/audiences.md).
 """
 
+import datetime
+
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -25,6 +33,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 
 from ..contacts.models import Consent, Contact, Suppression
 from ..outlets.access import get_network_roles, user_is_hq
@@ -131,3 +140,56 @@ def count_segments(segments, *, user=None, context=None):
     for segment in segments:
         segment.contact_count, segment.email_count = counts.get(segment.pk, (0, 0))
     return segments
+
+
+# --------------------------------------------------------------------------
+# Network-wide counts, reused for a few minutes
+
+
+#: How long (seconds) a network-wide count is reused before it is counted
+#: again. Saving the segment (a new ``updated_at``) or a new day (rules on
+#: "this month") starts a new count at once.
+NETWORK_COUNT_SECONDS = 300
+
+
+def is_network_wide(segment, *, user=None, outlet=None):
+    """Whether counting ``segment`` for ``user`` / ``outlet`` spans the whole
+    network (no outlet narrows it): HQ counting a network segment."""
+    return not scope_q(segment, user=user, outlet=outlet)
+
+
+def network_count_key(segment, now=None):
+    today = timezone.localdate(now or timezone.now())
+    updated = segment.updated_at.isoformat() if segment.updated_at else "new"
+    return f"distmark:segment-count:{segment.pk}:{updated}:{today.isoformat()}"
+
+
+def cached_network_counts(segments):
+    """``{segment id: counts}`` of the network-wide counts still in the cache,
+    each ``{"contacts", "email", "counted_at"}`` (one cache read)."""
+    keys = {network_count_key(segment): segment.pk for segment in segments}
+    found = cache.get_many(list(keys))
+    return {keys[key]: counts for key, counts in found.items()}
+
+
+def network_count(segment, *, context=None, refresh=False):
+    """The network-wide count of ``segment`` with ``counted_at`` (an aware
+    datetime): from the cache when counted less than
+    ``NETWORK_COUNT_SECONDS`` ago, else counted now (one query) and cached."""
+    key = network_count_key(segment)
+    counts = None if refresh else cache.get(key)
+    if counts is None:
+        counts = {
+            **count_segment(segment, context=context),
+            "counted_at": timezone.now(),
+        }
+        cache.set(key, counts, NETWORK_COUNT_SECONDS)
+    return counts
+
+
+def counted_ago(counted_at, now=None):
+    """Seconds since ``counted_at`` (0 for a count made now)."""
+    if counted_at is None:
+        return 0
+    delta = (now or timezone.now()) - counted_at
+    return max(0, int(delta / datetime.timedelta(seconds=1)))

@@ -6,21 +6,31 @@ outlets, which they add, change and delete. The outlet field offers only the
 user's outlets, and the server checks the choice again.
 """
 
-from django.http import JsonResponse
-from django.urls import path
+from django.http import Http404, JsonResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import View
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.blocks.base import BlockWidget
 
-from ..contacts.visibility import HQ, MANAGERS, user_level
+from ..contacts.models import AttributeDefinition
+from ..contacts.viewsets import CONTACTS_MENU_HOOK, CONTACTS_MENU_ORDER
+from ..contacts.visibility import EVERYONE, HQ, MANAGERS, user_level
 from ..outlets import views as outlet_views
-from ..outlets.access import outlet_access_q, user_is_hq
+from ..outlets.access import get_network_roles, outlet_access_q, user_is_hq
 from ..outlets.models import Outlet
 from ..outlets.viewsets import OutletScopedModelViewSet
-from .filters import LEVEL_RANK, error_messages, rules_visibility_error
+from .filters import (
+    LEVEL_RANK,
+    error_messages,
+    rules_stream_block_for,
+    rules_visibility_error,
+)
 from .models import Segment
 from .permissions import (
     SEGMENT_ACTION_ROLES,
@@ -28,7 +38,14 @@ from .permissions import (
     user_may_change,
     user_may_delete,
 )
-from .services import count_segment, count_segments
+from .services import (
+    cached_network_counts,
+    count_segment,
+    count_segments,
+    counted_ago,
+    is_network_wide,
+    network_count,
+)
 
 segment_permission_policy = SegmentPermissionPolicy(Segment)
 
@@ -39,6 +56,93 @@ def count_text(counts):
     ) % {"count": f"{counts['contacts']:,}"}
     email = _("%(count)s reachable by email") % {"count": f"{counts['email']:,}"}
     return f"{contacts} ({email})"
+
+
+def widest_attribute_level(user):
+    """The widest visibility level ``user`` reaches on any of their outlets'
+    contacts (HQ: every level), or None: the attribute labels they may read."""
+    if user_is_hq(user):
+        return HQ
+    roles = get_network_roles(user)
+    if roles.manager_of | roles.region_manager_of:
+        return MANAGERS
+    return EVERYONE if roles.any_outlet_ids else None
+
+
+def attribute_choices_for(user, used_keys=()):
+    """``(key, label)`` of the attributes the rules' drop-down offers ``user``:
+    those they may see. An attribute already in the segment's rules that they
+    may not see is offered by its key only (the rules' summary shows keys), so
+    editing the segment does not silently switch the rule to another one."""
+    level = widest_attribute_level(user)
+    rank = LEVEL_RANK[level] if level is not None else -1
+    choices = []
+    for definition in AttributeDefinition.objects.all():
+        if LEVEL_RANK.get(definition.visibility, LEVEL_RANK[HQ]) <= rank:
+            choices.append((definition.key, definition.label))
+        elif definition.key in used_keys:
+            choices.append((definition.key, definition.key))
+    return choices
+
+
+def used_attribute_keys(stream_value):
+    keys = set()
+    for child in stream_value or ():
+        if child.block_type == "group":
+            keys |= used_attribute_keys(child.value["rules"])
+        elif isinstance(child.value, dict) and "attribute" in child.value:
+            keys.add(child.value["attribute"])
+    return keys
+
+
+def counted_text(counted_at):
+    """ "counted 3 minutes ago" for a reused network-wide count, or ""."""
+    if counted_at is None:
+        return ""
+    if counted_ago(counted_at) < 60:
+        return str(_("counted just now"))
+    return _("counted %(time)s ago") % {"time": timesince(counted_at)}
+
+
+def count_payload(counts):
+    """The JSON the count endpoints answer."""
+    return {
+        "contacts": counts["contacts"],
+        "email": counts["email"],
+        "text": count_text(counts),
+        "counted": counted_text(counts.get("counted_at")),
+    }
+
+
+class SegmentCountColumn(Column):
+    """A count cell. A network-wide count not in the cache is not counted while
+    the page renders: the cell holds a placeholder the listing's script fills
+    from the segment's count endpoint (which counts it once and caches it)."""
+
+    class Media:
+        js = ["wagtail_distmark/audiences/segment-listing-counts.js"]
+
+    def __init__(self, name, field, **kwargs):
+        self.field = field
+        super().__init__(name, **kwargs)
+
+    def get_value(self, instance):
+        count_url = getattr(instance, "count_url", None)
+        if count_url:
+            return format_html(
+                '<span data-distmark-segment-row-count data-url="{}" '
+                'data-field="{}">{}</span>',
+                count_url,
+                self.field,
+                _("Counting…"),
+            )
+        value = super().get_value(instance)
+        note = getattr(instance, "counted_note", "")
+        if note and self.field == "contacts":
+            return format_html(
+                '{}<br><small class="w-help-text">{}</small>', value, note
+            )
+        return value
 
 
 class SegmentForm(WagtailAdminModelForm):
@@ -56,6 +160,17 @@ class SegmentForm(WagtailAdminModelForm):
             self.data = self.data.copy()
             self.data[rules_count] = "0"
         user = self.for_user
+        if user is not None and "rules" in self.fields:
+            # The attribute drop-down lists only the attributes the user may
+            # see: the block definitions (with their choices) are rendered
+            # into the page, so they are built for this user.
+            field = self.fields["rules"]
+            block = rules_stream_block_for(
+                attribute_choices_for(user, used_attribute_keys(self.instance.rules)),
+                **Segment._meta.get_field("rules").block_opts,
+            )
+            field.block = block
+            field.widget = BlockWidget(block)
         if "outlet" in self.fields:
             field = self.fields["outlet"]
             if user is not None and not user_is_hq(user):
@@ -84,8 +199,12 @@ class SegmentForm(WagtailAdminModelForm):
         if level is None:
             self.add_error("outlet", _("You cannot make segments for this outlet."))
             return cleaned_data
+        user = self.for_user
         error = rules_visibility_error(
-            cleaned_data.get("rules"), level, for_outlet_segment=outlet is not None
+            cleaned_data.get("rules"),
+            level,
+            for_outlet_segment=outlet is not None,
+            user_level=HQ if user is None else widest_attribute_level(user) or EVERYONE,
         )
         if error:
             self.add_error("rules", error)
@@ -98,13 +217,35 @@ class SegmentForm(WagtailAdminModelForm):
 
 
 class SegmentIndexView(outlet_views.OutletScopedIndexView):
-    """Each row's counts, for the user's scope, in one query for the page."""
+    """Each row's counts, for the user's scope.
+
+    Counts narrowed to outlets (every row for local users, outlet segments for
+    HQ) are counted in one query for the page. Network-wide counts (HQ's view
+    of a network segment) come from the cache, or are left to the page's
+    script, which asks the count endpoint for each: the page never waits for
+    a network-wide count."""
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("outlet")
 
     def get_table(self, object_list):
-        segments = count_segments(object_list, user=self.request.user)
+        user = self.request.user
+        segments = list(object_list)
+        network_wide = [s for s in segments if is_network_wide(s, user=user)]
+        count_segments(
+            [s for s in segments if not is_network_wide(s, user=user)], user=user
+        )
+        cached = cached_network_counts(network_wide)
+        for segment in network_wide:
+            counts = cached.get(segment.pk)
+            if counts is None:
+                segment.count_url = reverse(
+                    "distmark_segments:saved_count", args=[segment.pk]
+                )
+                continue
+            segment.contact_count = counts["contacts"]
+            segment.email_count = counts["email"]
+            segment.counted_note = counted_text(counts["counted_at"])
         return super().get_table(segments)
 
     def get_edit_url(self, instance):
@@ -136,7 +277,12 @@ class SegmentInspectView(outlet_views.OutletScopedInspectView):
         return self.object.describe()
 
     def get_counts_display_value(self):
-        return count_text(count_segment(self.object, user=self.request.user))
+        user = self.request.user
+        if is_network_wide(self.object, user=user):
+            counts = network_count(self.object)
+            note = counted_text(counts["counted_at"])
+            return f"{count_text(counts)}, {note}"
+        return count_text(count_segment(self.object, user=user))
 
     def get_edit_url(self):
         if user_may_change(self.request.user, self.object):
@@ -188,12 +334,35 @@ class SegmentCountView(View):
         return JsonResponse({**counts, "text": count_text(counts)})
 
 
+class SavedSegmentCountView(View):
+    """``GET``: a saved segment's counts for the user (the listing's script
+    asks for the network-wide ones). Network-wide counts are reused from the
+    cache for a few minutes (``services.NETWORK_COUNT_SECONDS``); only a
+    segment the user may view is counted, and only within their outlets."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, pk):
+        viewable = segment_permission_policy.instances_user_has_any_permission_for(
+            request.user, ["view"]
+        )
+        segment = viewable.filter(pk=pk).first()
+        if segment is None:
+            raise Http404
+        if is_network_wide(segment, user=request.user):
+            counts = network_count(segment)
+        else:
+            counts = count_segment(segment, user=request.user)
+        return JsonResponse(count_payload(counts))
+
+
 class SegmentViewSet(OutletScopedModelViewSet):
     model = Segment
     icon = "group"
     menu_label = _("Segments")
-    menu_order = 170
-    add_to_admin_menu = True
+    # An item of the Contacts menu (see contacts.viewsets.ContactsViewSetGroup).
+    menu_hook = CONTACTS_MENU_HOOK
+    menu_order = CONTACTS_MENU_ORDER["segments"]
     inspect_view_enabled = True
     index_view_class = SegmentIndexView
     inspect_view_class = SegmentInspectView
@@ -207,8 +376,8 @@ class SegmentViewSet(OutletScopedModelViewSet):
     list_display = [
         "name",
         Column("scope_label", label=_("Outlet")),
-        Column("contact_count", label=_("Contacts")),
-        Column("email_count", label=_("Reachable by email")),
+        SegmentCountColumn("contact_count", "contacts", label=_("Contacts")),
+        SegmentCountColumn("email_count", "email", label=_("Reachable by email")),
         DateColumn("updated_at", label=_("Updated"), sort_key="updated_at"),
     ]
     inspect_view_fields = ["name", "scope", "definition", "counts", "created_by"]
@@ -233,4 +402,9 @@ class SegmentViewSet(OutletScopedModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("count/", count_view, name="count"),
+            path(
+                "count/<int:pk>/",
+                SavedSegmentCountView.as_view(),
+                name="saved_count",
+            ),
         ]

@@ -77,13 +77,39 @@ class ContactAccessViewSet(HQOnlyModelViewSet):
     form_fields = ["action"]
 
 
+#: The hook other capabilities register their items of the Contacts menu with
+#: (segments, imports): a ``MenuItem`` returned by a function registered with
+#: it, or a viewset whose ``menu_hook`` is this name. Each item keeps its own
+#: ``is_shown`` (permission) check; the menu shows only when one item does.
+CONTACTS_MENU_HOOK = "register_distmark_contacts_menu_item"
+
+#: The order of the Contacts menu's items: the outlets' everyday screens first,
+#: then HQ's.
+CONTACTS_MENU_ORDER = {
+    "contacts": 100,
+    "segments": 200,
+    "imports": 300,
+    "attributes": 400,
+    "suppressions": 500,
+    "access_log": 600,
+}
+
+
 class ContactsViewSetGroup(ViewSetGroup):
     menu_label = _("Contacts")
     menu_icon = "group"
     menu_order = 170
+    submenu_hook = CONTACTS_MENU_HOOK
     items = (
-        ContactViewSet("distmark_contacts"),
-        AttributeDefinitionViewSet("distmark_contact_attributes"),
-        SuppressionViewSet("distmark_suppressions"),
-        ContactAccessViewSet("distmark_contact_access"),
+        ContactViewSet("distmark_contacts", menu_order=CONTACTS_MENU_ORDER["contacts"]),
+        AttributeDefinitionViewSet(
+            "distmark_contact_attributes",
+            menu_order=CONTACTS_MENU_ORDER["attributes"],
+        ),
+        SuppressionViewSet(
+            "distmark_suppressions", menu_order=CONTACTS_MENU_ORDER["suppressions"]
+        ),
+        ContactAccessViewSet(
+            "distmark_contact_access", menu_order=CONTACTS_MENU_ORDER["access_log"]
+        ),
     )

@@ -1,11 +1,12 @@
-"""Admin hooks for contact imports: the screens and the "Import contacts" menu
-item, shown to users who may add contacts to some outlet."""
+"""Admin hooks for contact imports: the screens and the "Import contacts" item
+of the Contacts menu, shown to users who may add contacts to some outlet."""
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from ..viewsets import CONTACTS_MENU_HOOK, CONTACTS_MENU_ORDER
 from . import views
 
 app_name = "distmark_contact_imports"
@@ -35,12 +36,12 @@ def register_contact_import_urls():
     ]
 
 
-@hooks.register("register_admin_menu_item")
+@hooks.register(CONTACTS_MENU_HOOK)
 def register_contact_import_menu_item():
     return ImportContactsMenuItem(
         _("Import contacts"),
         reverse("distmark_contact_imports:index"),
         name="distmark-contact-imports",
         icon_name="upload",
-        order=185,
+        order=CONTACTS_MENU_ORDER["imports"],
     )
