@@ -63,5 +63,5 @@ def test_the_migration_indexes_birthday_months_for_network_segments():
         constraints = connection.introspection.get_constraints(
             cursor, "wagtail_distmark_contact"
         )
-    index = constraints["distmark_contact_bday_month_all"]
+    index = constraints["distmark_contact_bday_all"]
     assert index["index"] and index["columns"] == ["birthday_month"]

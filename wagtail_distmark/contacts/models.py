@@ -102,14 +102,17 @@ class ContactQuerySet(models.QuerySet):
 
 
 class Contact(models.Model):
+    # No index of its own: (outlet, email), unique, starts with it. Every
+    # index is written by each imported row.
     outlet = models.ForeignKey(
         Outlet,
         verbose_name=_("outlet"),
         on_delete=models.PROTECT,
         related_name="contacts",
+        db_index=False,
     )
     email = models.EmailField(_("email"), max_length=254)
-    email_hash = models.CharField(max_length=64, editable=False, db_index=True)
+    email_hash = models.CharField(max_length=64, editable=False)
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     locale = models.CharField(_("language"), max_length=10, blank=True)
@@ -158,12 +161,18 @@ class Contact(models.Model):
             ),
         ]
         indexes = [
+            # A plain index: db_index would add a LIKE index on PostgreSQL
+            # that no query uses.
+            models.Index(fields=["email_hash"], name="distmark_contact_email_hash"),
             models.Index(
                 fields=["outlet", "created_at"], name="distmark_contact_created"
             ),
             models.Index(
                 fields=["outlet", "birthday_month"], name="distmark_contact_bday_month"
             ),
+            # Network-wide "birthday in <month>" segments read one month in
+            # twelve.
+            models.Index(fields=["birthday_month"], name="distmark_contact_bday_all"),
             models.Index(
                 fields=["outlet", "email_consent"], name="distmark_contact_consent"
             ),
@@ -191,7 +200,10 @@ class Contact(models.Model):
 class ContactTag(models.Model):
     """One tag on one contact: a row, so segments filter tags with an index."""
 
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="tags")
+    # Indexed by (contact, name), unique, which starts with it.
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="tags", db_index=False
+    )
     name = models.CharField(_("tag"), max_length=64)
 
     class Meta:
@@ -225,7 +237,7 @@ class Suppression(models.Model):
 
     class Meta:
         verbose_name = _("suppressed address")
-        verbose_name_plural = _("suppression list")
+        verbose_name_plural = _("suppressed addresses")
 
     def __str__(self):
         return f"{self.get_reason_display()} ({self.email_hash[:12]}…)"
@@ -273,8 +285,8 @@ class ContactAccess(models.Model):
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = _("contact access")
-        verbose_name_plural = _("contact access log")
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log entries")
         ordering = ["-created_at"]
 
     def __str__(self):

@@ -59,8 +59,15 @@ def test_rejected_rows_are_reported_never_imported(demo):
     assert job.created_count == 1
     assert job.rejected_count == 7
     rows = report_rows(job)
-    reasons = {int(line): (field, reason) for line, field, reason in rows}
+    reasons = {int(line): (field, reason) for line, field, _value, reason in rows}
+    values = {int(line): value for line, _field, value, _reason in rows}
     assert reasons[3] == ("email", "Invalid email address")
+    assert (values[3], values[4], values[7], values[8]) == (
+        "not-an-email",
+        "ok@example.com",
+        "gone@example.com",
+        "31/02/1990",
+    )
     assert reasons[4][1] == "Duplicate: this email is already on line 2"
     assert "No consent" in reasons[5][1]
     assert reasons[6][0] == "shoe_size" and "Unknown attribute" in reasons[6][1]
@@ -78,7 +85,7 @@ def test_duplicate_across_chunks_names_the_first_line(demo):
     job = run_import(demo.lille, (HEADER + "\n".join(lines)).encode(), chunk_size=4)
     assert job.created_count == 10
     assert report_rows(job) == [
-        ["12", "email", "Duplicate: this email is already on line 4"]
+        ["12", "email", "c2@example.com", "Duplicate: this email is already on line 4"]
     ]
     assert Contact.objects.get(email="c2@example.com").first_name == "C2"
 
@@ -236,3 +243,22 @@ def test_unreadable_line_after_chunks_were_written_leaves_nothing(demo, monkeypa
     assert job.status == ContactImport.Status.FAILED
     assert "is not in the file's encoding (utf-8)" in job.error
     assert not ours().exists()
+
+
+def test_the_report_speaks_the_language_of_who_started_the_import(demo):
+    from wagtail.users.models import UserProfile
+
+    user = demo.users["lille-manager"]
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "fr"
+    profile.save()
+    Suppression.suppress("gone@example.com", Suppression.Reason.COMPLAINT)
+    content = b"email,consent\nnot-an-email,yes\ngone@example.com,yes\n"
+    job = run_import(demo.lille, content, user=user, chunk_size=1)
+    with job.report.open("rb") as f:
+        header = f.read().decode("utf-8").splitlines()[0]
+    assert header == "ligne,colonne,valeur,motif"
+    reasons = [reason for _line, _field, _value, reason in report_rows(job)]
+    # One checked while reading, one by the database (in the writer thread).
+    assert reasons[0] == "Adresse e-mail non valide"
+    assert "liste d’exclusion" in reasons[1]
