@@ -49,7 +49,7 @@ def test_describe_reads_the_rules(network):
         "Mixed", None, tag("vip"), group("any", consent(), birthday(3)), match="all"
     )
     assert segment.describe() == (
-        "Tagged “vip” and (EMAIL consent: Granted or Birthday in: March)"
+        "Tagged “vip” and (Email consent: Granted or Birthday in: March)"
     )
     assert make_segment("All").describe() == "Every contact"
     assert str(segment) == "Mixed"

@@ -418,3 +418,21 @@ def test_a_refused_attribute_rule_names_it_by_key_for_users_who_may_not_see_it(
     # HQ sees the attribute: its label.
     status, body = count(login("hq"), "", network.lille, rule)
     assert "cannot filter on “Secret HQ margin”" in body["errors"][0]
+
+
+def test_hq_network_segments_say_whole_network_and_inspect_shows_no_none(login, demo):
+    import re
+
+    from django.urls import reverse
+
+    from wagtail_distmark.audiences.models import Segment
+
+    form = login("hq").get(reverse("distmark_segments:add")).content.decode()
+    assert "The whole network" in form
+    segment = Segment.objects.create(name="No author", outlet=None, rules=[])
+    html = (
+        login("hq")
+        .get(reverse("distmark_segments:inspect", args=[segment.pk]))
+        .content.decode()
+    )
+    assert not re.search(r"<dd>\s*None\s*</dd>", html)

@@ -27,6 +27,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.dates import MONTHS
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks, hooks
 from wagtail.blocks.stream_block import StreamBlockValidationError
@@ -318,8 +319,9 @@ class ConsentFilter(AudienceFilter):
         return Q(**{f"{value['channel']}_consent": value["status"]})
 
     def describe(self, value):
-        return _("%(channel)s consent: %(status)s") % {
-            "channel": value["channel"].upper(),
+        # "Email consent: granted", in the user's language: the field's label.
+        return _("%(field)s: %(status)s") % {
+            "field": capfirst(field_label(f"{value['channel']}_consent")),
             "status": Consent(value["status"]).label,
         }
 

@@ -179,6 +179,9 @@ class SegmentForm(WagtailAdminModelForm):
                 field.required = True
                 field.empty_label = None
                 field.help_text = ""
+            else:
+                # HQ: no outlet makes a network segment; say so.
+                field.empty_label = _("The whole network")
 
     def visibility_level(self, outlet):
         """The widest field level the rules may read, for this user and outlet."""
@@ -272,6 +275,9 @@ class SegmentInspectView(outlet_views.OutletScopedInspectView):
 
     def get_scope_display_value(self):
         return self.object.scope_label
+
+    def get_created_by_display_value(self):
+        return str(self.object.created_by) if self.object.created_by else "—"
 
     def get_definition_display_value(self):
         return self.object.describe()
