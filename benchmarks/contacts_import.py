@@ -178,6 +178,7 @@ def mib(size):
 
 def main(argv=None):
     args = parse_args(argv)
+    revision = git_revision()  # the code as loaded, not as at the end
     db = ThrowawayDatabase(args.database_url, args.keep_db)
     db.configure_environment()
     os.environ["DJANGO_TASKS_BACKEND"] = "immediate"
@@ -294,7 +295,7 @@ def main(argv=None):
         command = [mask_url(c) if "://" in c else c for c in command]
         print(f"### Contact import ({label})\n")
         print(
-            f"Command ({started:%Y-%m-%d %H:%M %Z}, revision {git_revision()}; "
+            f"Command ({started:%Y-%m-%d %H:%M %Z}, revision {revision}; "
             f"{os.cpu_count()}-core machine, {cpu_model()}, Python "
             f"{sys.version.split()[0]}, Django {dj.get_version()}, Wagtail "
             f"{wagtail.__version__}):\n"

@@ -482,6 +482,7 @@ def measure_listing(args, users):
 
 def main(argv=None):
     args = parse_args(argv)
+    revision = git_revision()  # the code as loaded, not as at the end
     started = time.perf_counter()
     loadavg = [os.getloadavg()[0]]
     db = ThrowawayDatabase(args.database_url, args.keep_db)
@@ -527,7 +528,7 @@ def main(argv=None):
     )
     print(
         f"- Python {platform.python_version()}, Django {django.get_version()}, "
-        f"Wagtail {wagtail.__version__}, revision {git_revision()}"
+        f"Wagtail {wagtail.__version__}, revision {revision}"
     )
     print(f"- Database: {db_label}")
     print(
