@@ -280,3 +280,10 @@ def test_registered_filters_join_the_rules_and_groups():
         finally:
             filters.clear_caches()
     assert "one_outlet" not in dict(filters.rule_block_types())
+
+
+def test_languages_are_stored_normalised_so_the_rule_compares_plainly(people):
+    from wagtail_distmark.contacts.models import Contact
+
+    stored = dict(Contact.objects.values_list("email", "locale"))
+    assert (stored["bob@x.fr"], stored["cat@x.fr"]) == ("nl-be", "fr-fr")

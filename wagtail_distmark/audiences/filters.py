@@ -33,7 +33,14 @@ from wagtail import blocks, hooks
 from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 
-from ..contacts.models import AttributeDefinition, Consent, Contact, ContactTag, Gender
+from ..contacts.models import (
+    AttributeDefinition,
+    Consent,
+    Contact,
+    ContactTag,
+    Gender,
+    normalise_locale,
+)
 from ..contacts.visibility import EVERYONE, HQ, MANAGERS, field_visibility
 
 AUDIENCE_FILTERS_HOOK = "register_distmark_audience_filters"
@@ -456,12 +463,10 @@ class LanguageFilter(AudienceFilter):
         label = _("Language")
 
     def to_q(self, value, context):
-        code = value["language"].split("-")[0]
-        return (
-            Q(locale__iexact=code)
-            | Q(locale__istartswith=f"{code}-")
-            | Q(locale__istartswith=f"{code}_")
-        )
+        # Stored normalised (``normalise_locale``): plain comparisons, no
+        # UPPER() on each of a million rows.
+        code = normalise_locale(value["language"]).split("-")[0]
+        return Q(locale=code) | Q(locale__startswith=f"{code}-")
 
     def describe(self, value):
         return _("Language: %(language)s") % {"language": value["language"]}

@@ -21,6 +21,12 @@ def normalise_email(email):
     return (email or "").strip().lower()
 
 
+def normalise_locale(locale):
+    """Language tags as stored: lower case, ``-`` between parts (``fr-be``),
+    so segments compare them without a function on every row."""
+    return (locale or "").strip().lower().replace("_", "-")
+
+
 def email_hash(email):
     """SHA-256 of the normalised address: how the suppression list knows it."""
     return hashlib.sha256(normalise_email(email).encode()).hexdigest()
@@ -185,12 +191,14 @@ class Contact(models.Model):
     def save(self, *args, **kwargs):
         self.email = normalise_email(self.email)
         self.email_hash = email_hash(self.email)
+        self.locale = normalise_locale(self.locale)
         self.birthday_month = self.birthday.month if self.birthday else None
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {
                 *update_fields,
                 "email_hash",
+                "locale",
                 "birthday_month",
                 "updated_at",
             }

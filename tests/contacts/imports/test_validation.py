@@ -100,3 +100,9 @@ def test_long_values_and_gender():
     assert [e.field for e in errors] == ["first", "gender"]
     record = v.validate(3, ["a@example.com", "yes", "A", "Femme"])[0]
     assert record[8] == "f"
+
+
+def test_languages_are_normalised():
+    v = validator(["email", "consent", "lang"], ["email", "email_consent", "locale"])
+    record, _tags, errors = v.validate(2, ["a@example.com", "yes", " FR_be "])
+    assert errors == () and record[5] == "fr-be"

@@ -17,7 +17,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Consent, Gender
+from ..models import Consent, Gender, normalise_locale
 from .mapping import ATTRIBUTE_PREFIX, FIELDS, IGNORE
 from .reader import parse_date, parse_datetime
 
@@ -418,6 +418,8 @@ class RowValidator:
             if gender is None:
                 raise _Invalid(INVALID_VALUE % {"value": text})
             return gender
+        if target == "locale":
+            text = normalise_locale(text)
         return self.text(MAX_LENGTHS.get(target), text)
 
     def text(self, limit, value):
