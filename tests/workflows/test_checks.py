@@ -1,6 +1,5 @@
 """The brand checks, each on the Spring promotion page of the demo."""
 
-import copy
 import uuid
 
 import pytest
@@ -9,9 +8,14 @@ from wagtail import hooks
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
-from tests.workflows.flow import filled, result, spring_page, with_values
+from tests.workflows.flow import (
+    allow_in_local_zone,
+    filled,
+    result,
+    spring_page,
+    with_values,
+)
 from wagtail_distmark.inheritance import demo as spring
-from wagtail_distmark.inheritance.models import TemplatePage
 from wagtail_distmark.inheritance.overrides import make_override
 from wagtail_distmark.workflows.checks import (
     CHECKS_HOOK,
@@ -26,16 +30,6 @@ from wagtail_distmark.workflows.checks import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def allow_in_local_zone(block_type):
-    template = TemplatePage.objects.get(slug=spring.SPRING_SLUG)
-    body = copy.deepcopy(list(template.body.raw_data))
-    for child in body:
-        if child["id"] == spring.LOCAL_ZONE_ID:
-            child["value"]["allowed_blocks"].append(block_type)
-    template.body = body
-    template.save_revision().publish()
 
 
 def local_zone(page, *children):
