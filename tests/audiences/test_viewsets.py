@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.audiences.segments import (
@@ -263,6 +264,18 @@ def test_an_outlet_copies_a_network_segment_into_its_own(login, segments, networ
     network_segment.refresh_from_db()
     assert network_segment.outlet is None
     assert network_segment.name == "Birthdays this month"
+
+
+def test_the_inspect_page_offers_a_copy_of_a_segment_the_outlet_may_not_change(
+    login, segments
+):
+    network_segment = segments["network"]
+    html = login("lille-editor").get(url(INSPECT, network_segment)).content.decode()
+    copy_url = reverse("distmark_segments:copy", args=[network_segment.pk])
+    assert f'href="{copy_url}"' in html
+    # HQ's segment is not Lille's to edit or delete: only the copy is offered.
+    assert reverse("distmark_segments:edit", args=[network_segment.pk]) not in html
+    assert reverse("distmark_segments:delete", args=[network_segment.pk]) not in html
 
 
 @pytest.fixture

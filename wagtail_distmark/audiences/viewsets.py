@@ -6,8 +6,10 @@ outlets, which they add, change and delete. The outlet field offers only the
 user's outlets, and the server checks the choice again.
 """
 
+from django.contrib.admin.utils import quote
 from django.http import Http404, JsonResponse
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,7 @@ from django.views import View
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.widgets.button import Button
 from wagtail.blocks.base import BlockWidget
 
 from ..contacts.models import AttributeDefinition
@@ -263,6 +266,18 @@ class SegmentIndexView(outlet_views.OutletScopedIndexView):
 
 
 class SegmentInspectView(outlet_views.OutletScopedInspectView):
+    copy_url_name = None
+
+    @cached_property
+    def header_more_buttons(self):
+        # Copy is how an outlet adapts a network segment it may not change,
+        # so the page that shows the rules offers it too, not only the listing.
+        buttons = super().header_more_buttons
+        if self.copy_url_name and self.user_has_permission("add"):
+            url = reverse(self.copy_url_name, args=(quote(self.object.pk),))
+            buttons.append(Button(_("Copy"), url=url, icon_name="copy", priority=15))
+        return buttons
+
     def get_field_label(self, field_name, field):
         labels = {
             "scope": _("Outlet"),
@@ -402,6 +417,11 @@ class SegmentViewSet(OutletScopedModelViewSet):
     @property
     def permission_policy(self):
         return segment_permission_policy
+
+    def get_inspect_view_kwargs(self, **kwargs):
+        return super().get_inspect_view_kwargs(
+            copy_url_name=self.get_url_name("copy"), **kwargs
+        )
 
     def get_urlpatterns(self):
         count_view = SegmentCountView.as_view(form_class=self.get_form_class())
