@@ -2,6 +2,7 @@
 counts what."""
 
 import datetime
+import json
 import re
 from html import unescape
 
@@ -310,6 +311,40 @@ def test_the_attribute_drop_down_lists_only_attributes_the_user_sees(
         assert "Tag" in html  # the rule types are there
         shown = {label for label in attribute_labels if label in html}
         assert shown == seen, page
+
+
+def attribute_details_in_form(response):
+    """The details the editor's script reads, from the attribute drop-down of
+    the rules block the view built for this user (groups hold the same)."""
+    block = response.context["form"].fields["rules"].block
+    widget = block.child_blocks["attribute"].child_blocks["attribute"].field.widget
+    return json.loads(widget.attrs["data-distmark-attribute-details"])
+
+
+@pytest.mark.parametrize(
+    "username, keys",
+    [
+        ("hq", {"margin", "churn", "loyalty", "loyalty_level", "purchase_total"}),
+        ("lille-manager", {"churn", "loyalty", "loyalty_level"}),
+        ("lille-editor", {"loyalty", "loyalty_level"}),
+    ],
+)
+def test_the_editor_is_told_the_tests_and_choices_of_the_attributes_it_sees(
+    login, network, attribute_labels, username, keys
+):
+    response = login(username).get(url(ADD))
+    details = attribute_details_in_form(response)
+    # Only what the user sees: no key, choice or hint of a hidden attribute.
+    assert set(details) == keys
+    # The demo's loyalty level is a choice: bronze, silver or gold.
+    assert details["loyalty_level"]["operators"] == ["eq", "ne", "set", "unset"]
+    assert details["loyalty_level"]["choices"] == ["bronze", "silver", "gold"]
+    assert details["loyalty"]["operators"] == ["eq", "ne", "contains", "set", "unset"]
+    assert details["loyalty"]["choices"] == []
+    if "churn" in keys:
+        assert "contains" not in details["churn"]["operators"]
+        assert details["churn"]["placeholder"] == "A number, e.g. 250"
+    assert "data-distmark-attribute-details" in response.content.decode()
 
 
 def test_a_hidden_attribute_already_in_the_rules_is_shown_by_key_only(

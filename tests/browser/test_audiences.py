@@ -46,3 +46,41 @@ def test_the_count_follows_the_rules_as_they_are_edited(admin_login, live_demo):
     settled = len(counts)
     tab.wait_for_timeout(1500)
     assert len(counts) == settled
+
+
+def test_an_attribute_rule_offers_the_tests_and_choices_of_its_type(
+    admin_login, live_demo
+):
+    lille = live_demo.lille
+    gold = expected(
+        lille,
+        {
+            "type": "attribute",
+            "value": {"attribute": "loyalty_level", "operator": "eq", "value": "gold"},
+        },
+    )
+    tab = admin_login("lille-editor")
+    tab.goto(f"{live_demo.url}/admin/segments/new/")
+    counter = tab.locator("[data-distmark-segment-count]")
+    tab.locator(".c-sf-add-button").first.click()
+    tab.get_by_role("option", name="Custom attribute").click()
+    attribute = tab.locator("select[name='rules-0-value-attribute']")
+    test = tab.locator("select[name='rules-0-value-operator']")
+    value = tab.locator("input[name='rules-0-value-value']")
+    # Before: the test "is more than" is offered, a choice would refuse it.
+    test.select_option("gt")
+    attribute.select_option(label="Loyalty level")
+    # A choice attribute: only the tests that apply to a choice, the first
+    # taken in place of "is more than", and its choices suggested.
+    offered = test.locator("option:not([disabled])")
+    expect(offered).to_have_text(["is", "is not", "is filled in", "is empty"])
+    expect(test).to_have_value("eq")
+    suggestions = tab.locator(f"datalist#{value.get_attribute('id')}-choices option")
+    assert [o.get_attribute("value") for o in suggestions.all()] == [
+        "bronze",
+        "silver",
+        "gold",
+    ]
+    expect(value).to_have_attribute("placeholder", "One of the choices")
+    value.fill("gold")
+    expect(counter).to_have_text(gold)

@@ -17,6 +17,7 @@ kept out of migrations (see :class:`.models.AudienceRulesField`).
 
 import copy
 import datetime
+import json
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache, reduce
@@ -176,10 +177,14 @@ class AttributeChoiceBlock(blocks.ChoiceBlock):
     they may not see.
     """
 
-    def __init__(self, *args, shown=None, **kwargs):
+    def __init__(self, *args, shown=None, details=None, **kwargs):
         super().__init__(*args, **kwargs)
         if shown is not None:
             self.field.widget.choices = self._get_callable_choices(list(shown))()
+        if details:
+            # Read by attribute-rule.js: the tests and values that fit the
+            # chosen attribute's type. Only for attributes the user sees.
+            self.field.widget.attrs[ATTRIBUTE_DETAILS_ATTR] = json.dumps(details)
 
 
 OPERATORS = [
@@ -194,6 +199,7 @@ OPERATORS = [
     ("unset", _("is empty")),
 ]
 _T = AttributeDefinition.Type
+ATTRIBUTE_DETAILS_ATTR = "data-distmark-attribute-details"
 OPERATORS_BY_TYPE = {
     _T.TEXT: {"eq", "ne", "contains", "set", "unset"},
     _T.NUMBER: {"eq", "ne", "lt", "lte", "gt", "gte", "set", "unset"},
@@ -201,8 +207,30 @@ OPERATORS_BY_TYPE = {
     _T.BOOLEAN: {"eq", "set", "unset"},
     _T.CHOICE: {"eq", "ne", "set", "unset"},
 }
+VALUE_PLACEHOLDERS = {
+    _T.TEXT: _("Some text"),
+    _T.NUMBER: _("A number, e.g. 250"),
+    _T.DATE: _("A date, e.g. 31/12/2026"),
+    _T.BOOLEAN: _("yes or no"),
+    _T.CHOICE: _("One of the choices"),
+}
 TRUE_WORDS = {"yes", "true", "1", "oui", "ja", "y"}
 FALSE_WORDS = {"no", "false", "0", "non", "nee", "n"}
+
+
+def attribute_details(definitions):
+    """What the segment editor needs to guide a rule on each attribute: the
+    tests its type allows (in the drop-down's order), the choices of a choice
+    attribute, and a hint for the value. The server checks the same on save."""
+    details = {}
+    for definition in definitions:
+        allowed = OPERATORS_BY_TYPE.get(definition.type, ())
+        details[definition.key] = {
+            "operators": [key for key, _label in OPERATORS if key in allowed],
+            "choices": definition.choice_list if definition.type == _T.CHOICE else [],
+            "placeholder": str(VALUE_PLACEHOLDERS.get(definition.type, "")),
+        }
+    return details
 
 
 def parse_attribute_value(definition, raw):
@@ -575,8 +603,9 @@ def rules_stream_block(**options):
     return block
 
 
-def _offering_attributes(block, shown):
-    """A copy of ``block`` whose attribute drop-downs offer only ``shown``."""
+def _offering_attributes(block, shown, details=None):
+    """A copy of ``block`` whose attribute drop-downs offer only ``shown``
+    (with ``details`` for the editor's script, see attribute_details)."""
     if not isinstance(block, blocks.StructBlock):
         return block
     child_blocks = {}
@@ -585,6 +614,7 @@ def _offering_attributes(block, shown):
             replacement = AttributeChoiceBlock(
                 choices=attribute_choices,
                 shown=shown,
+                details=details,
                 label=child.label,
                 required=child.required,
                 help_text=child.field.help_text or None,
@@ -600,13 +630,14 @@ def _offering_attributes(block, shown):
     return clone
 
 
-def rules_stream_block_for(shown_attributes, **options):
+def rules_stream_block_for(shown_attributes, details=None, **options):
     """The rules block for one form: the same rules, but every attribute
     drop-down (groups included) offers only ``shown_attributes``
-    (``(key, label)`` pairs), built per request from what the user may see."""
+    (``(key, label)`` pairs), built per request from what the user may see,
+    and carries ``details`` (:func:`attribute_details`) of those attributes."""
     shown = list(shown_attributes)
     filter_types = [
-        (name, _offering_attributes(block, shown))
+        (name, _offering_attributes(block, shown, details))
         for name, block in audience_filter_types()
     ]
     block = blocks.StreamBlock(_with_groups(GROUP_DEPTH, filter_types))

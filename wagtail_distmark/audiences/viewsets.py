@@ -30,6 +30,7 @@ from ..outlets.models import Outlet
 from ..outlets.viewsets import OutletScopedModelViewSet
 from .filters import (
     LEVEL_RANK,
+    attribute_details,
     error_messages,
     rules_stream_block_for,
     rules_visibility_error,
@@ -72,20 +73,22 @@ def widest_attribute_level(user):
     return EVERYONE if roles.any_outlet_ids else None
 
 
-def attribute_choices_for(user, used_keys=()):
+def attribute_options_for(user, used_keys=()):
     """``(key, label)`` of the attributes the rules' drop-down offers ``user``:
     those they may see. An attribute already in the segment's rules that they
     may not see is offered by its key only (the rules' summary shows keys), so
-    editing the segment does not silently switch the rule to another one."""
+    editing the segment does not silently switch the rule to another one.
+    With them, the :func:`attribute_details` of the ones they see."""
     level = widest_attribute_level(user)
     rank = LEVEL_RANK[level] if level is not None else -1
-    choices = []
+    choices, visible = [], []
     for definition in AttributeDefinition.objects.all():
         if LEVEL_RANK.get(definition.visibility, LEVEL_RANK[HQ]) <= rank:
             choices.append((definition.key, definition.label))
+            visible.append(definition)
         elif definition.key in used_keys:
             choices.append((definition.key, definition.key))
-    return choices
+    return choices, attribute_details(visible)
 
 
 def used_attribute_keys(stream_value):
@@ -152,7 +155,10 @@ class SegmentForm(WagtailAdminModelForm):
     """Outlets limited to the user's; rules limited to the fields they see."""
 
     class Media:
-        js = ["wagtail_distmark/audiences/segment-count.js"]
+        js = [
+            "wagtail_distmark/audiences/segment-count.js",
+            "wagtail_distmark/audiences/attribute-rule.js",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,9 +174,11 @@ class SegmentForm(WagtailAdminModelForm):
             # see: the block definitions (with their choices) are rendered
             # into the page, so they are built for this user.
             field = self.fields["rules"]
+            choices, details = attribute_options_for(
+                user, used_attribute_keys(self.instance.rules)
+            )
             block = rules_stream_block_for(
-                attribute_choices_for(user, used_attribute_keys(self.instance.rules)),
-                **Segment._meta.get_field("rules").block_opts,
+                choices, details, **Segment._meta.get_field("rules").block_opts
             )
             field.block = block
             field.widget = BlockWidget(block)
