@@ -107,6 +107,24 @@ class ContactQuerySet(models.QuerySet):
         ).not_suppressed()
 
 
+class EqualityIndex(models.Index):
+    """An index for ``=`` lookups only: a hash index on PostgreSQL, a B-tree
+    elsewhere.
+
+    For the email hash: 64 random characters, so as a B-tree its index is the
+    contact table's largest (about 90 bytes a row) and each new contact writes
+    into a random page of it; with millions of contacts those pages are no
+    longer in memory and an import slows down. A hash index keeps 4 bytes of
+    each key (a quarter of the size), and nothing asks the email hash for a
+    range or an order.
+    """
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor == "postgresql":
+            using = " USING hash"
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+
 class Contact(models.Model):
     # No index of its own: (outlet, email), unique, starts with it. Every
     # index is written by each imported row.
@@ -167,9 +185,9 @@ class Contact(models.Model):
             ),
         ]
         indexes = [
-            # A plain index: db_index would add a LIKE index on PostgreSQL
-            # that no query uses.
-            models.Index(fields=["email_hash"], name="distmark_contact_email_hash"),
+            # Not db_index: that adds a LIKE index on PostgreSQL that no query
+            # uses. Hash on PostgreSQL, see EqualityIndex.
+            EqualityIndex(fields=["email_hash"], name="distmark_contact_email_hash"),
             models.Index(
                 fields=["outlet", "created_at"], name="distmark_contact_created"
             ),
