@@ -84,3 +84,38 @@ def test_an_attribute_rule_offers_the_tests_and_choices_of_its_type(
     expect(value).to_have_attribute("placeholder", "One of the choices")
     value.fill("gold")
     expect(counter).to_have_text(gold)
+
+
+def test_a_saved_rule_is_not_changed_behind_the_editors_back(admin_login, live_demo):
+    # Saved before HQ made the attribute a choice, say: "is more than" no
+    # longer applies. The page keeps it and the server names it on save.
+    segment = Segment.objects.create(
+        name="Gold and above",
+        outlet=live_demo.lille,
+        rules=[
+            {
+                "type": "attribute",
+                "value": {
+                    "attribute": "loyalty_level",
+                    "operator": "gt",
+                    "value": "silver",
+                },
+            }
+        ],
+    )
+    tab = admin_login("lille-editor")
+    tab.goto(f"{live_demo.url}/admin/segments/edit/{segment.pk}/")
+    test = tab.locator("select[name='rules-0-value-operator']")
+    # Guided (the choices are suggested), but the saved test is kept.
+    value = tab.locator("input[name='rules-0-value-value']")
+    expect(value).to_have_attribute("list", f"{value.get_attribute('id')}-choices")
+    expect(test).to_have_value("gt")
+    expect(test.locator("option:not([disabled])")).to_have_text(
+        ["is", "is not", "is more than / after", "is filled in", "is empty"]
+    )
+    tab.locator("footer").get_by_role("button", name="Save").click()
+    expect(
+        tab.get_by_text("This test does not apply to a choice attribute.")
+    ).to_be_visible()
+    segment.refresh_from_db()
+    assert segment.rules.raw_data[0]["value"]["operator"] == "gt"

@@ -45,7 +45,11 @@
     input.setAttribute('list', id);
   }
 
-  function guide(select) {
+  // switchTest: the editor has just chosen the attribute, so a test its type
+  // does not allow is replaced by the first that it does. A saved rule is
+  // never changed behind the editor's back: an unfit test stays selected (and
+  // submitted) for the server to name on save.
+  function guide(select, switchTest) {
     const form = select.form;
     if (!form || !select.name.endsWith(SUFFIX)) return;
     const prefix = select.name.slice(0, -SUFFIX.length);
@@ -54,12 +58,14 @@
     if (!operator || !value) return;
     const details = detailsOf(select);
     const allowed = details ? details.operators : null;
+    const keep = switchTest ? null : operator.value;
     for (const option of operator.options) {
-      const unfit = Boolean(allowed) && !allowed.includes(option.value);
+      const unfit =
+        Boolean(allowed) && !allowed.includes(option.value) && option.value !== keep;
       option.hidden = unfit;
       option.disabled = unfit;
     }
-    if (allowed && allowed.length && !allowed.includes(operator.value)) {
+    if (switchTest && allowed && allowed.length && !allowed.includes(operator.value)) {
       operator.value = allowed[0];
       operator.dispatchEvent(new Event('change', { bubbles: true }));
     }
@@ -68,12 +74,12 @@
   }
 
   function guideAll() {
-    document.querySelectorAll(SELECTOR).forEach(guide);
+    document.querySelectorAll(SELECTOR).forEach((select) => guide(select, false));
   }
 
   document.addEventListener('change', (event) => {
     if (event.target instanceof Element && event.target.matches(SELECTOR)) {
-      guide(event.target);
+      guide(event.target, true);
     }
   });
 
