@@ -10,9 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def contact_indexes():
     with connection.cursor() as cursor:
-        return connection.introspection.get_constraints(
-            cursor, Contact._meta.db_table
-        )
+        return connection.introspection.get_constraints(cursor, Contact._meta.db_table)
 
 
 def test_the_email_hash_index_is_a_hash_index_on_postgresql_a_btree_elsewhere():
@@ -20,4 +18,3 @@ def test_the_email_hash_index_is_a_hash_index_on_postgresql_a_btree_elsewhere():
     assert index["index"] and index["columns"] == ["email_hash"]
     expected = "hash" if connection.vendor == "postgresql" else "idx"
     assert index["type"] == expected
-
