@@ -188,6 +188,43 @@ def test_failure_mid_import_leaves_nothing(demo, monkeypatch):
     assert not ours().exists()
 
 
+def cache_size(db):
+    with db.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_sqlite_imports_with_a_larger_page_cache_then_gives_it_back(
+    demo, monkeypatch, fails
+):
+    from django.db import connection
+
+    sqlite = connection.vendor == "sqlite"
+    before = cache_size(connection) if sqlite else None
+    during = []
+    real = upsert.write_chunk
+
+    def recording(chunk, *args, db, **kwargs):
+        if sqlite:
+            during.append(cache_size(db))
+        if fails:
+            raise RuntimeError("disk full")
+        return real(chunk, *args, db=db, **kwargs)
+
+    monkeypatch.setattr(upsert, "write_chunk", recording)
+    lines = [f"c{n}@example.com,C{n},yes" for n in range(10)]
+    job = run_import(demo.lille, (HEADER + "\n".join(lines)).encode(), chunk_size=4)
+    expected = ContactImport.Status.FAILED if fails else ContactImport.Status.DONE
+    assert job.status == expected
+    if sqlite:
+        assert during and set(during) == {-upsert.SQLITE_IMPORT_CACHE_KIB}
+        assert cache_size(connection) == before != -upsert.SQLITE_IMPORT_CACHE_KIB
+    else:
+        # PostgreSQL's cache is the server's: the import sets nothing.
+        assert during == [] and ours().count() == (0 if fails else 10)
+
+
 def test_bad_file_fails_with_a_clear_error(demo):
     job = run_import(demo.lille, b"\x00\x01\x02garbage\xff" * 50)
     assert job.status == ContactImport.Status.FAILED

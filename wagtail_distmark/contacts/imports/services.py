@@ -324,6 +324,7 @@ class ImportContactsAction:
             write_rejections(rejections)
 
         with (
+            upsert.import_cache(db),
             transaction.atomic(),
             ThreadPoolExecutor(
                 max_workers=1, thread_name_prefix="distmark-import"

@@ -13,9 +13,11 @@ ones; tags are added (never removed). A consent's date and source change
 when the consent changes, or when the file gives them.
 """
 
+import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from ..models import Contact, ContactTag, Suppression
 from .validation import DUPLICATE, RECORD_FIELDS, SUPPRESSED, Rejection
@@ -23,6 +25,12 @@ from .validation import DUPLICATE, RECORD_FIELDS, SUPPRESSED, Rejection
 STAGE = "distmark_import_stage"
 STAGE_TAGS = "distmark_import_stage_tags"
 TEXT_FIELDS = ("first_name", "last_name", "locale", "gender", "phone")
+# SQLite's page cache for an import's connection (its default is 2 MiB): each
+# new contact writes into a random page of the email hash index, which with
+# millions of contacts no longer fits. Given back when the import ends.
+SQLITE_IMPORT_CACHE_KIB = 64 * 1024
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -35,6 +43,28 @@ class ChunkResult:
 
 def _pg(db):
     return db.vendor == "postgresql"
+
+
+@contextmanager
+def import_cache(db=connection):
+    """On SQLite, a larger page cache for the import, then the previous size
+    again (the connection may serve other requests afterwards). PostgreSQL's
+    cache is the server's: nothing to do."""
+    if db.vendor != "sqlite":
+        yield
+        return
+    with db.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        try:
+            with db.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {previous}")
+        except DatabaseError:  # never hide the import's own error
+            logger.exception("Could not give back SQLite's page cache")
 
 
 def create_stage(db=connection):
