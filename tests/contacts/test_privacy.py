@@ -26,31 +26,64 @@ def anne(demo):
         first_name="Anne",
         phone="0611",
         tags=["vip"],
-        attributes={"purchase_total": 99},
+        attributes={"loyalty_level": "gold", "purchase_total": 99, "legacy_score": 7},
     )
 
 
-def test_a_manager_downloads_a_contacts_data(login, demo, anne):
-    response = login("lille-manager").get(
-        reverse("distmark_contacts:data_export", args=[anne.pk])
-    )
-    data = json.loads(response.content)
+DATA = "distmark_contacts:data_export"
+HQ_NOTE = "Fields held by HQ are not included: ask HQ for the complete export."
+
+
+def test_a_manager_downloads_the_fields_they_see(login, demo, anne):
+    client = login("lille-manager")
+    response = client.get(reverse(DATA, args=[anne.pk]))
     assert (
         response["Content-Disposition"]
         == f'attachment; filename="contact-{anne.pk}.json"'
     )
-    # All of it, HQ-only fields included: it is the person's own data.
-    assert data["email"] == "anne@example.com" and data["phone"] == "0611"
-    assert data["tags"] == ["vip"] and data["attributes"] == {"purchase_total": 99}
+    data = json.loads(response.content)
+    assert data["email"] == "anne@example.com" and data["tags"] == ["vip"]
     assert data["consent"]["email"]["status"] == "granted"
-    assert ContactAccess.objects.filter(
-        action="data_export", username="lille-manager"
-    ).exists()
+    assert data["consent"]["email"]["source"] == "test"  # managers see sources
+    # What the inspect view hides from managers, the file leaves out too
+    # (phone, an HQ-only attribute, an attribute nobody declared), and it
+    # says what HQ must add.
+    assert "phone" not in data and "0611" not in response.content.decode()
+    assert data["attributes"] == {"loyalty_level": "gold"}
+    assert data["note"] == HQ_NOTE
+    inspect = client.get(reverse("distmark_contacts:inspect", args=[anne.pk]))
+    assert HQ_NOTE in inspect.content.decode()
+    log = ContactAccess.objects.get(action="data_export", username="lille-manager")
+    assert log.contact_ids == [anne.pk] and log.detail == {"complete": False}
+
+
+def test_the_field_visibility_setting_applies_to_the_download(
+    login, demo, anne, settings
+):
+    settings.WAGTAIL_DISTMARK = {
+        "CONTACT_FIELD_VISIBILITY": {"phone": "managers", "email_consent_source": "hq"}
+    }
+    data = json.loads(login("lille-manager").get(reverse(DATA, args=[anne.pk])).content)
+    assert data["phone"] == "0611"
+    assert "source" not in data["consent"]["email"]
+
+
+def test_hq_downloads_the_complete_data(login, demo, anne):
+    data = json.loads(login("hq").get(reverse(DATA, args=[anne.pk])).content)
+    # All of it, for the person who asks (GDPR art. 15).
+    assert data["phone"] == "0611"
+    assert data["attributes"] == {
+        "loyalty_level": "gold",
+        "purchase_total": 99,
+        "legacy_score": 7,
+    }
+    assert "note" not in data
+    assert ContactAccess.objects.get(action="data_export").detail == {"complete": True}
 
 
 def test_editors_may_not_export_or_erase(login, demo, anne):
     client = login("lille-editor")
-    assert refused(client.get(reverse("distmark_contacts:data_export", args=[anne.pk])))
+    assert refused(client.get(reverse(DATA, args=[anne.pk])))
     assert refused(client.post(reverse("distmark_contacts:delete", args=[anne.pk])))
     anne.refresh_from_db()
     assert anne.erased_at is None

@@ -5,7 +5,7 @@ import csv
 import io
 
 import pytest
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 from openpyxl import load_workbook
 
 from tests.contacts.factories import contact
@@ -91,6 +91,43 @@ def test_another_outlets_contact_is_out_of_reach(login, demo, marc, name):
     assert refused(client.post(url, {"email": "hijack@example.com", "first_name": "X"}))
     marc.refresh_from_db()
     assert marc.email == "marc@example.com" and marc.erased_at is None
+
+
+CONTACT_NAMESPACES = (
+    "distmark_contacts",
+    "distmark_contact_attributes",
+    "distmark_suppressions",
+    "distmark_contact_access",
+)
+
+
+def contact_object_url_names():
+    """Every admin URL of contacts and HQ's contact screens taking an id."""
+    resolvers = [get_resolver()]
+    names = []
+    while resolvers:
+        for pattern in resolvers.pop().url_patterns:
+            namespace = getattr(pattern, "namespace", None)
+            if namespace in CONTACT_NAMESPACES:
+                names.extend(
+                    f"{namespace}:{child.name}"
+                    for child in pattern.url_patterns
+                    if "pk" in child.pattern.converters
+                )
+            elif hasattr(pattern, "url_patterns"):
+                resolvers.append(pattern)
+    return names
+
+
+@pytest.mark.parametrize("bad_id", ["abc", "1.5", "99999999999999999999999"])
+def test_a_malformed_contact_id_is_not_found(login, demo, anne, bad_id):
+    client = login("hq")
+    client.raise_request_exception = False
+    names = contact_object_url_names()
+    assert "distmark_contacts:data_export" in names and len(names) > 10
+    for name in names:
+        url = reverse(name, args=[anne.pk]).replace(f"/{anne.pk}/", f"/{bad_id}/")
+        assert client.get(url).status_code == 404, url
 
 
 def test_a_crafted_post_cannot_create_a_contact_in_another_outlet(login, demo):

@@ -15,43 +15,107 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
 from .access_log import log_access
-from .models import Consent, ContactAccess, Suppression
+from .models import AttributeDefinition, Consent, ContactAccess, Suppression
 from .permissions import contact_permission_policy
+from .visibility import (
+    HQ,
+    field_visibility,
+    user_level,
+    visible_attributes,
+    visible_fields,
+)
+
+#: What the visibility declaration calls each top-level key of the file.
+DATA_FIELDS = (
+    ("outlet", "outlet"),
+    ("email", "email"),
+    ("first_name", "first_name"),
+    ("last_name", "last_name"),
+    ("gender", "gender"),
+    ("birthday", "birthday"),
+    ("language", "locale"),
+    ("phone", "phone"),
+    ("tags", "tags"),
+)
+CONSENT_PARTS = (("status", ""), ("at", "_at"), ("source", "_source"))
+DATES = (
+    ("created_at", "created_at"),
+    ("updated_at", "updated_at"),
+    ("last_engaged_at", "last_engaged_at"),
+)
+
+HQ_HOLDS_MORE = _("Fields held by HQ are not included: ask HQ for the complete export.")
 
 
-def contact_data(contact):
-    """Everything stored about a contact, for the person who asks (GDPR art. 15)."""
-    return {
-        "outlet": contact.outlet.name,
-        "email": contact.email,
-        "first_name": contact.first_name,
-        "last_name": contact.last_name,
-        "gender": contact.get_gender_display() if contact.gender else "",
-        "birthday": contact.birthday.isoformat() if contact.birthday else None,
-        "language": contact.locale,
-        "phone": contact.phone,
-        "tags": sorted(contact.tags.values_list("name", flat=True)),
-        "attributes": contact.attributes,
-        "consent": {
-            channel: {
-                "status": getattr(contact, f"{channel}_consent"),
-                "at": _iso(getattr(contact, f"{channel}_consent_at")),
-                "source": getattr(contact, f"{channel}_consent_source"),
-            }
-            for channel in ("email", "sms")
-        },
-        "created_at": _iso(contact.created_at),
-        "updated_at": _iso(contact.updated_at),
-        "last_engaged_at": _iso(contact.last_engaged_at),
+def contact_data(contact, fields=None, attribute_keys=None):
+    """What is stored about a contact, for the person who asks (GDPR art. 15).
+
+    Everything by default; ``fields`` (names of the visibility declaration)
+    and ``attribute_keys`` narrow it to what one user may see.
+    """
+    values = {
+        "outlet": lambda: contact.outlet.name,
+        "email": lambda: contact.email,
+        "first_name": lambda: contact.first_name,
+        "last_name": lambda: contact.last_name,
+        "gender": lambda: contact.get_gender_display() if contact.gender else "",
+        "birthday": lambda: _iso(contact.birthday),
+        "locale": lambda: contact.locale,
+        "phone": lambda: contact.phone,
+        "tags": lambda: sorted(contact.tags.values_list("name", flat=True)),
     }
+
+    def shown(name):
+        return fields is None or name in fields
+
+    data = {key: values[name]() for key, name in DATA_FIELDS if shown(name)}
+    data["attributes"] = {
+        key: value
+        for key, value in contact.attributes.items()
+        if attribute_keys is None or key in attribute_keys
+    }
+    consent = {}
+    for channel in ("email", "sms"):
+        parts = {
+            part: _iso(getattr(contact, f"{channel}_consent{suffix}"))
+            for part, suffix in CONSENT_PARTS
+            if shown(f"{channel}_consent{suffix}")
+        }
+        if parts:
+            consent[channel] = parts
+    if consent:
+        data["consent"] = consent
+    data.update(
+        {key: _iso(getattr(contact, name)) for key, name in DATES if shown(name)}
+    )
+    return data
 
 
 def _iso(value):
-    return value.isoformat() if value else None
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def visible_to(user, contact):
+    """The fields and attribute keys of ``contact`` that ``user`` may see, and
+    whether that is all there is (None, None, True for HQ)."""
+    if user_level(user, contact.outlet_id) == HQ:
+        return None, None, True
+    fields = set(visible_fields(user, contact.outlet_id))
+    keys = {d.key for d in visible_attributes(user, contact.outlet_id)}
+    complete = (
+        set(field_visibility()) <= fields
+        and set(contact.attributes) <= keys
+        and not AttributeDefinition.objects.exclude(key__in=keys).exists()
+    )
+    return fields, keys, complete
 
 
 class ContactDataExportAction:
-    """Export one contact's data; managers and HQ (the erase permission)."""
+    """Export one contact's data; managers and HQ (the erase permission).
+
+    Local managers get the fields the visibility declaration shows them, with
+    a note that HQ holds more: the complete file is HQ's to give.
+    """
 
     def __init__(self, contact, user):
         self.contact = contact
@@ -65,12 +129,16 @@ class ContactDataExportAction:
 
     def execute(self):
         self.check()
-        data = contact_data(self.contact)
+        fields, keys, complete = visible_to(self.user, self.contact)
+        data = contact_data(self.contact, fields=fields, attribute_keys=keys)
+        if not complete:
+            data["note"] = str(HQ_HOLDS_MORE)
         log_access(
             self.user,
             ContactAccess.Action.DATA_EXPORT,
             contacts=[self.contact],
             outlet=self.contact.outlet,
+            complete=complete,
         )
         return data
 

@@ -32,7 +32,12 @@ from .access_log import log_access
 from .forms import contact_form_class
 from .models import Consent, Contact, ContactAccess
 from .permissions import may_export, outlets_for_contacts
-from .privacy import ContactDataExportAction, EraseContactAction
+from .privacy import (
+    HQ_HOLDS_MORE,
+    ContactDataExportAction,
+    EraseContactAction,
+    visible_to,
+)
 from .visibility import visible_attributes, visible_fields
 
 # Characters that make a spreadsheet read a cell as a formula (CSV injection).
@@ -337,6 +342,8 @@ class ContactInspectView(OutletScopedInspectView):
                 self.request.user, "delete", self.object
             )
         )
+        if context["may_erase"] and not visible_to(self.request.user, self.object)[2]:
+            context["data_export_note"] = HQ_HOLDS_MORE
         log_access(
             self.request.user,
             ContactAccess.Action.VIEW,

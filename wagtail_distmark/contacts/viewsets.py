@@ -34,7 +34,11 @@ class ContactViewSet(OutletScopedModelViewSet):
             views.ContactDataExportView, **self.get_inspect_view_kwargs()
         )
         return super().get_urlpatterns() + [
-            path("data/<str:pk>/", data_export, name="data_export")
+            # The id's converter Wagtail uses for the model's other views:
+            # "abc" is a 404, not an error.
+            path(
+                f"data/<{self.pk_path_converter}:pk>/", data_export, name="data_export"
+            )
         ]
 
 
