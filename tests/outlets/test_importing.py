@@ -73,13 +73,26 @@ def write_rows(path, rows, fieldnames=None):
     return path
 
 
-def test_bad_file_imports_valid_rows_and_reports_each_faulty_line(regions):
+def test_bad_file_rejects_both_rows_of_each_conflicting_pair(regions):
+    """The shared README expected line 2 to be imported and only its duplicate
+    (line 3) rejected. Line 3 is the inconsistent one (slug lille-0001 with
+    Marseille's name, host and email), so the importer cannot tell which one
+    is meant: both lines of a conflicting pair are rejected, each naming the
+    other. Line 2 also shares its hostname with line 7. Only line 9 is left."""
     before = footprint()
     report = import_outlets(BAD)
 
-    assert report.counts == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 6}
-    assert sorted(report.created) == ["liege-0008", "lille-0001"]
+    assert report.counts == {
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "repeated": 0,
+        "rejected": 7,
+    }
+    assert report.created == ["liege-0008"]
     assert [(e.line, e.column) for e in report.errors] == [
+        (2, "slug"),
+        (2, "hostname"),
         (3, "slug"),
         (4, "region"),
         (5, "name"),
@@ -87,20 +100,142 @@ def test_bad_file_imports_valid_rows_and_reports_each_faulty_line(regions):
         (7, "hostname"),
         (8, "email"),
     ]
-    messages = {e.line: str(e.message) for e in report.errors}
-    assert "line 2" in messages[3]  # points at the first use of the slug
-    assert "atlantis" in messages[4]
-    assert "Europe/Lile" in messages[6]
-    assert "line 2" in messages[7]
-    assert str(report.errors[0]).startswith("line 3, column slug: ")
-    # Only the two valid outlets exist, each complete; no rejected row left a
-    # site, page, collection or group behind.
-    assert footprint() == grown_by(before, outlets=2)
+    messages = {(e.line, e.column): str(e.message) for e in report.errors}
+    # Each row of a pair names the other's line and the shared value.
+    assert "Line 3" in messages[2, "slug"] and "lille-0001" in messages[2, "slug"]
+    assert "Line 2" in messages[3, "slug"]
+    assert "Line 7" in messages[2, "hostname"]
+    assert "Line 2" in messages[7, "hostname"]
+    assert "lille-0001.localhost" in messages[7, "hostname"]
+    assert "atlantis" in messages[4, "region"]
+    assert "Europe/Lile" in messages[6, "timezone"]
+    assert str(report.errors[0]).startswith("line 2, column slug: ")
+    # Only the valid outlet exists, complete; no rejected row left a site,
+    # page, collection or group behind.
+    assert footprint() == grown_by(before, outlets=1)
     liege = Outlet.objects.get(slug="liege-0008")
     assert liege.site.hostname == "liege-0008.localhost"
     assert liege.site.root_page_id == liege.home_page_id
     assert liege.region == regions["benelux"]
     assert liege.editors_group and liege.managers_group and liege.collection
+
+
+def test_the_second_row_of_a_pair_may_be_the_right_one(regions, tmp_path):
+    """The first row of a pair is not preferred: when it is the inconsistent
+    one, importing the file leaves no outlet built from it."""
+    rows = read_rows(SAMPLE)[:2]
+    wrong = rows[1] | {"slug": rows[0]["slug"]}  # Marseille's row, Lille's slug
+    path = write_rows(tmp_path / "pair.csv", [wrong, rows[0]])
+
+    report = import_outlets(path)
+
+    assert [(e.line, e.column) for e in report.errors] == [(2, "slug"), (3, "slug")]
+    assert "Line 3" in str(report.errors[0].message)
+    assert "Line 2" in str(report.errors[1].message)
+    assert not Outlet.objects.exists()
+
+
+def test_identical_rows_are_imported_once(regions, tmp_path):
+    rows = read_rows(SAMPLE)[:2]
+    # The same row again, as a spreadsheet may leave it: padded, host in capitals.
+    again = {key: f" {value} " for key, value in rows[0].items()}
+    again["hostname"] = rows[0]["hostname"].upper()
+    path = write_rows(tmp_path / "repeated.csv", [rows[0], rows[1], again])
+
+    report = import_outlets(path)
+
+    assert report.counts == {
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "repeated": 1,
+        "rejected": 0,
+    }
+    assert [(r.line, r.same_as) for r in report.repeated] == [(4, 2)]
+    assert Outlet.objects.count() == 2
+
+
+def test_a_default_hostname_conflicts_with_the_same_hostname_typed(regions, tmp_path):
+    rows = read_rows(SAMPLE)[:2]
+    rows[0]["hostname"] = ""  # gets lille-0001.localhost
+    rows[1]["hostname"] = "lille-0001.localhost"
+    path = write_rows(tmp_path / "default-host.csv", rows)
+
+    report = import_outlets(path)
+
+    assert [(e.line, e.column) for e in report.errors] == [
+        (2, "hostname"),
+        (3, "hostname"),
+    ]
+    assert str(report.errors[0].message).startswith(
+        "With no hostname in this row, its outlet's hostname is "
+        "“lille-0001.localhost”, which line 3 also uses"
+    )
+    assert "Line 2" in str(report.errors[1].message)
+    assert not Outlet.objects.exists()
+
+
+def test_reimporting_the_rejected_rows_never_overwrites_an_outlet(regions, tmp_path):
+    """Lille (line 2 of the bad file) already exists. Before, the import kept
+    it, rejected line 3, and importing the rejected rows then renamed Lille
+    to "Marseille Gare 2" and moved its site to Marseille's hostname."""
+    import_outlets(write_rows(tmp_path / "lille.csv", read_rows(BAD)[:1]))
+    lille = Outlet.objects.get(slug="lille-0001")
+    rejected_csv = tmp_path / "rejected.csv"
+    out = StringIO()
+
+    call_command(
+        "distmark_import_outlets",
+        str(BAD),
+        report=str(rejected_csv),
+        stdout=out,
+        stderr=StringIO(),
+    )
+    call_command(
+        "distmark_import_outlets", str(rejected_csv), stdout=out, stderr=StringIO()
+    )
+
+    def assert_lille_intact():
+        lille.refresh_from_db()
+        assert (lille.name, lille.site.hostname, lille.email) == (
+            "Lille Centre 1",
+            "lille-0001.localhost",
+            "lille-0001@example.org",
+        )
+        assert not Outlet.objects.filter(name="Marseille Gare 2").exists()
+
+    assert_lille_intact()
+    # Even with its partner left out, the inconsistent row is refused: it
+    # would rename Lille and move its site at once.
+    rows = list(csv.DictReader(StringIO(rejected_csv.read_text("utf-8-sig"))))
+    [line_3] = [row for row in rows if row["line"] == "3"]
+    report = import_outlets(write_rows(tmp_path / "line-3.csv", [line_3]))
+
+    assert [(e.line, e.column) for e in report.errors] == [(2, "slug")]
+    message = str(report.errors[0].message)
+    assert "Lille Centre 1" in message and "Marseille Gare 2" in message
+    assert_lille_intact()
+
+
+def test_a_hostname_of_another_outlet_is_refused_naming_it(demo, tmp_path):
+    path = write_rows(
+        tmp_path / "steal.csv",
+        [
+            {
+                "slug": "lille",
+                "name": "Lille Centre",
+                "region": "north",
+                "hostname": "gent.localhost",
+            }
+        ],
+    )
+
+    report = import_outlets(path)
+
+    assert [(e.line, e.column) for e in report.errors] == [(2, "hostname")]
+    assert "Gent Korenmarkt" in str(report.errors[0].message)
+    assert Outlet.objects.get(slug="lille").site.hostname == "lille.localhost"
+    assert Outlet.objects.get(slug="gent").site.hostname == "gent.localhost"
 
 
 def test_excel_french_file_keeps_accents(regions):
@@ -111,6 +246,7 @@ def test_excel_french_file_keeps_accents(regions):
         "created": 40,
         "updated": 0,
         "unchanged": 0,
+        "repeated": 0,
         "rejected": 0,
     }
     liege = Outlet.objects.get(slug="liege-0008")
@@ -150,6 +286,7 @@ def test_reimporting_the_same_file_changes_nothing(regions):
         "created": 0,
         "updated": 0,
         "unchanged": 50,
+        "repeated": 0,
         "rejected": 0,
     }
     assert footprint() == before
@@ -175,6 +312,7 @@ def test_reimport_with_changed_values_updates_in_place(regions, tmp_path):
         "created": 0,
         "updated": 1,
         "unchanged": SMALL - 1,
+        "repeated": 0,
         "rejected": 0,
     }
     assert report.updated == ["lille-0001"]
@@ -232,8 +370,14 @@ def test_dry_run_saves_nothing(regions):
     report = import_outlets(BAD, dry_run=True)
 
     assert report.dry_run
-    assert report.counts == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 6}
-    assert [e.line for e in report.errors] == [3, 4, 5, 6, 7, 8]
+    assert report.counts == {
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "repeated": 0,
+        "rejected": 7,
+    }
+    assert [e.line for e in report.errors] == [2, 2, 3, 4, 5, 6, 7, 8]
     assert footprint() == before
 
 
@@ -294,6 +438,42 @@ def test_unknown_regions_are_created_only_on_request(db, tmp_path):
     assert footprint() == grown_by(before, outlets=SMALL, regions=3)
 
 
+def test_unknown_region_names_the_regions_and_the_way_forward(regions, tmp_path):
+    rows = read_rows(SAMPLE)[:1]
+    rows[0]["region"] = "france-nrod"
+    path = write_rows(tmp_path / "typo.csv", rows)
+
+    report = import_outlets(path)
+
+    [error] = report.errors
+    assert error.column == "region"
+    message = str(error.message)
+    assert "“france-nrod”" in message
+    assert "Did you mean “france-nord”?" in message
+    assert "benelux, france-nord, network, quebec" in message
+    assert "--create-regions" in message
+
+
+def test_unknown_region_lists_at_most_twenty_regions(regions, tmp_path):
+    for number in range(30):
+        create_region(name=f"Zone {number}", slug=f"zone-{number:02d}")
+    rows = read_rows(SAMPLE)[:1]
+    rows[0]["region"] = "atlantis"
+
+    report = import_outlets(
+        write_rows(tmp_path / "many.csv", rows), create_regions_option="X"
+    )
+
+    message = str(report.errors[0].message)
+    # 34 regions with the root: the first 20 by slug, then how many more.
+    listed = "benelux, france-nord, network, quebec, " + ", ".join(
+        f"zone-{number:02d}" for number in range(16)
+    )
+    assert f"Existing regions: {listed} and 14 more." in message
+    assert "zone-16" not in message
+    assert "with X" in message
+
+
 def test_row_failing_midway_leaves_nothing_behind(db, monkeypatch, tmp_path):
     """A row that fails after onboarding began (site, page, collection, groups
     already made) is rolled back whole, the region it created included."""
@@ -327,7 +507,7 @@ def test_only_hq_may_import(demo, regions):
     with pytest.raises(OutletImportError, match="HQ"):
         import_outlets(SAMPLE, user=demo.users["lille-manager"])
     hq_user = get_user_model().objects.get(username="hq")
-    assert import_outlets(BAD, user=hq_user, dry_run=True).counts["rejected"] == 6
+    assert import_outlets(BAD, user=hq_user, dry_run=True).counts["rejected"] == 7
 
 
 def test_command_prints_progress_summary_and_rejected_rows(regions, tmp_path):
@@ -343,21 +523,36 @@ def test_command_prints_progress_summary_and_rejected_rows(regions, tmp_path):
     )
 
     output = out.getvalue()
-    assert "8 rows: 2 created, 0 updated, 0 unchanged, 6 rejected." in output
-    assert "line 3, column slug: " in output
+    assert "8 rows: 1 created, 0 updated, 0 unchanged, 7 rejected." in output
+    assert "line 2, column slug: " in output
     assert "line 8, column email: " in output
     assert "[" + "#" * 30 + "] 8/8" in err.getvalue()
     # The rejected rows come back with their errors and can be corrected and
     # imported as they are.
     rejected = list(csv.DictReader(StringIO(rejected_csv.read_text("utf-8-sig"))))
-    assert [row["line"] for row in rejected] == ["3", "4", "5", "6", "7", "8"]
-    assert "atlantis" in rejected[1]["errors"]
-    fixed = rejected[1] | {"region": "benelux"}
+    assert [row["line"] for row in rejected] == ["2", "3", "4", "5", "6", "7", "8"]
+    assert "atlantis" in rejected[2]["errors"]
+    fixed = rejected[2] | {"region": "benelux"}
     fixed_csv = write_rows(tmp_path / "fixed.csv", [fixed])
     out = StringIO()
     call_command("distmark_import_outlets", str(fixed_csv), stdout=out, stderr=err)
     assert "1 created" in out.getvalue()
     assert "Columns ignored: line, errors" in out.getvalue()
+
+
+def test_command_lists_what_each_update_changed_and_the_repeats(regions, tmp_path):
+    rows = read_rows(SAMPLE)[:2]
+    import_outlets(write_rows(tmp_path / "two.csv", rows))
+    rows[0].update(city="Lille-Centre", hostname="lille.example.com")
+    path = write_rows(tmp_path / "changed.csv", [rows[0], rows[1], rows[0]])
+    out = StringIO()
+
+    call_command("distmark_import_outlets", str(path), stdout=out, stderr=StringIO())
+
+    output = out.getvalue()
+    assert "3 rows: 0 created, 1 updated, 1 unchanged, 0 rejected." in output
+    assert "Updated lille-0001: city, hostname" in output
+    assert "line 4: the same as line 2, imported once." in output
 
 
 def test_command_dry_run_and_region_creation(db, tmp_path):

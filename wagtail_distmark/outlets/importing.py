@@ -7,21 +7,31 @@ actions (so an imported outlet is the same as one added by hand).
 
 * A slug already in the database updates that outlet; a row that would change
   nothing is left alone, so re-importing a file is a no-op.
+* Rows that share a slug or a hostname are all rejected, each naming the
+  others, unless they are identical (then one is imported): the importer
+  cannot tell which of them is meant, and the first is not more likely right.
+* A row never takes over an outlet it does not describe: it may not use
+  another outlet's hostname, nor rename an outlet and move its site at once.
 * Each row is saved in its own transaction: a rejected row leaves nothing
   behind, and the rows before it stay imported.
 * Line numbers count the header as line 1, as a spreadsheet numbers its rows.
 """
 
+import copy
 import csv
+import difflib
 import io
 import os
+from collections import defaultdict
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.admin.panels import get_form_for_model
+from wagtail.models import Site
 
 from .access import user_is_hq
 from .forms import OutletForm
@@ -30,6 +40,7 @@ from .onboarding import (
     OnboardOutletAction,
     UpdateOutletAction,
     create_region,
+    default_hostname,
     ensure_network,
 )
 
@@ -52,6 +63,10 @@ KNOWN_COLUMNS = ("slug", "region", "hostname", *PROFILE_COLUMNS)
 DELIMITERS = (",", ";")
 # Rows are looked up by slug in chunks, well under SQLite's variable limit.
 LOOKUP_CHUNK = 500
+# An unknown region's error lists this many existing regions at most.
+REGIONS_LISTED = 20
+# How the command names the option that creates missing regions.
+CREATE_REGIONS_OPTION = "--create-regions"
 
 
 class OutletImportError(Exception):
@@ -85,6 +100,14 @@ class RejectedRow:
 
 
 @dataclass
+class RepeatedRow:
+    """A row identical to an earlier one (``same_as``): imported once."""
+
+    line: int
+    same_as: int
+
+
+@dataclass
 class OutletImportReport:
     dry_run: bool = False
     encoding: str = ""
@@ -95,8 +118,11 @@ class OutletImportReport:
     created: list = field(default_factory=list)  # slugs
     updated: list = field(default_factory=list)
     unchanged: list = field(default_factory=list)
+    repeated: list = field(default_factory=list)  # of RepeatedRow
     rejected: list = field(default_factory=list)  # of RejectedRow
     created_regions: list = field(default_factory=list)  # slugs
+    # What each update changed, by slug: no outlet changes unnoticed.
+    changed_fields: dict = field(default_factory=dict)
 
     @property
     def errors(self):
@@ -108,6 +134,7 @@ class OutletImportReport:
             "created": len(self.created),
             "updated": len(self.updated),
             "unchanged": len(self.unchanged),
+            "repeated": len(self.repeated),
             "rejected": len(self.rejected),
         }
 
@@ -253,10 +280,20 @@ class _RowRejected(Exception):
 
 
 class OutletImporter:
-    def __init__(self, *, dry_run=False, create_regions=False, user=None):
+    def __init__(
+        self,
+        *,
+        dry_run=False,
+        create_regions=False,
+        user=None,
+        create_regions_option=CREATE_REGIONS_OPTION,
+    ):
         self.dry_run = dry_run
         self.create_regions = create_regions
         self.user = user
+        # Named in the unknown region error: the command's option, or the
+        # admin's checkbox.
+        self.create_regions_option = create_regions_option
 
     def run(self, source, progress=None):
         if self.user is not None and not user_is_hq(self.user):
@@ -316,15 +353,22 @@ class OutletImporter:
 
     def _import_rows(self, records, progress):
         total = len(records)
-        seen_slugs, seen_hostnames = {}, {}
+        errors = {line: self._check_shape(line, cells) for line, cells, _ in records}
+        rows = self._set_aside_repeats([(line, values) for line, _, values in records])
+        self._check_shared_keys(rows, errors)
+        self._check_identities(rows, errors)
         valid = []
-        for line, cells, values in records:
-            errors = self._check_shape(line, cells)
-            errors += self._check_in_file_duplicates(
-                line, values, seen_slugs, seen_hostnames
-            )
-            if errors:
-                self.report.rejected.append(RejectedRow(line, errors, values))
+        for line, values in rows:
+            if errors[line]:
+                # The rest of the row is checked too, so that one correction
+                # round fixes it.
+                flagged = {error.column for error in errors[line]}
+                errors[line] += [
+                    RowError(line, column, message)
+                    for column, message in self._validate(values)[2]
+                    if column not in flagged
+                ]
+                self.report.rejected.append(RejectedRow(line, errors[line], values))
             else:
                 valid.append((line, values))
         # Saved in name order: onboarding appends each outlet's collection to
@@ -333,9 +377,9 @@ class OutletImporter:
         valid.sort(key=lambda item: item[1]["name"].strip())
         done = total - len(valid)
         for line, values in valid:
-            errors = self._import_row(line, values)
-            if errors:
-                self.report.rejected.append(RejectedRow(line, errors, values))
+            row_errors = self._import_row(line, values)
+            if row_errors:
+                self.report.rejected.append(RejectedRow(line, row_errors, values))
             done += 1
             if progress is not None:
                 progress(done, total)
@@ -358,37 +402,131 @@ class OutletImporter:
             ]
         return []
 
-    def _check_in_file_duplicates(self, line, values, seen_slugs, seen_hostnames):
-        # Checked before the database: the first row of a pair may not be saved
-        # yet (dry run) or may itself be rejected, and which of the two rows is
-        # meant is for a person to decide.
-        errors = []
-        slug = values["slug"].strip()
-        hostname = values.get("hostname", "")  # normalised by _values()
-        for column, key, seen in (
-            ("slug", slug, seen_slugs),
-            ("hostname", hostname, seen_hostnames),
-        ):
-            if not key:
-                continue
-            if key in seen:
-                errors.append(
-                    RowError(
-                        line,
-                        column,
-                        _("“%(value)s” is already used on line %(first)d of this file.")
-                        % {"value": key, "first": seen[key]},
-                    )
-                )
+    def _row_key(self, values):
+        """What the import would do with a row: two rows with the same key are
+        the same row, whatever their padding or the hostname's case."""
+        return tuple(values[c].strip() for c in self.header if c in KNOWN_COLUMNS)
+
+    def _set_aside_repeats(self, rows):
+        """The rows without repeats of an earlier identical row, which the
+        report counts as imported once."""
+        first_lines, unique = {}, []
+        for line, values in rows:
+            key = self._row_key(values)
+            if key in first_lines:
+                self.report.repeated.append(RepeatedRow(line, first_lines[key]))
             else:
-                seen[key] = line
-        return errors
+                first_lines[key] = line
+                unique.append((line, values))
+        return unique
+
+    def _hostname(self, values):
+        """(hostname the row's outlet will have, whether the row typed it)."""
+        typed = values.get("hostname", "")  # normalised by _values()
+        if typed:
+            return typed, True
+        slug = values["slug"].strip()
+        outlet = self.existing.get(slug)
+        if outlet is not None:
+            return (outlet.site.hostname if outlet.site_id else ""), False
+        return (default_hostname(slug).lower() if slug else ""), False
+
+    def _check_shared_keys(self, rows, errors):
+        """Reject every row of a group sharing a slug or a hostname.
+
+        Checked before the database, on the file as a whole: which row of a
+        pair is meant is for a person to decide, and the first one is as
+        likely to be the wrong one (repeats were set aside: these differ).
+        """
+        for column in ("slug", "hostname"):
+            groups = defaultdict(list)
+            for line, values in rows:
+                if column == "slug":
+                    key, typed = values["slug"].strip(), True
+                else:
+                    key, typed = self._hostname(values)
+                if key:
+                    groups[key].append((line, typed))
+            for key, group in groups.items():
+                if len(group) < 2:
+                    continue
+                for line, typed in group:
+                    others = [other for other, _typed in group if other != line]
+                    message = _shared_key_message(column, key, others, typed)
+                    errors[line].append(RowError(line, column, message))
+
+    def _check_identities(self, rows, errors):
+        """Refuse rows that would take over another outlet's identity.
+
+        A row keyed by an existing slug updates that outlet, so a wrong slug
+        (a row copied from another outlet, a rejected row re-imported after
+        its partner was fixed) would overwrite it with another outlet's data.
+        """
+        owners = self._hostname_owners(
+            {values.get("hostname", "") for _line, values in rows} - {""}
+        )
+        for line, values in rows:
+            slug = values["slug"].strip()
+            hostname = values.get("hostname", "")
+            owner = owners.get(hostname)
+            if isinstance(owner, Outlet) and owner.slug != slug:
+                message = _(
+                    "The hostname “%(hostname)s” is the site of the outlet "
+                    "“%(name)s” (%(slug)s); a row may only keep or change its "
+                    "own outlet's hostname."
+                ) % {"hostname": hostname, "name": owner.name, "slug": owner.slug}
+                errors[line].append(RowError(line, "hostname", message))
+            elif isinstance(owner, Site):
+                message = _(
+                    "The hostname “%(hostname)s” is used by the site “%(site)s”, "
+                    "which is not an outlet's."
+                ) % {"hostname": hostname, "site": owner.site_name or owner}
+                errors[line].append(RowError(line, "hostname", message))
+            outlet = self.existing.get(slug)
+            if outlet is None or not outlet.site_id or not hostname:
+                continue
+            name = values["name"].strip()
+            if (
+                name
+                and _same_name(name) != _same_name(outlet.name)
+                and hostname != outlet.site.hostname
+            ):
+                message = _(
+                    "The outlet %(slug)s is “%(name)s” at %(hostname)s; this row "
+                    "would rename it “%(new_name)s” and move its site to "
+                    "%(new_hostname)s at once, so it probably describes another "
+                    "outlet. Correct the slug, or change the name or the "
+                    "hostname in the admin first."
+                ) % {
+                    "slug": slug,
+                    "name": outlet.name,
+                    "hostname": outlet.site.hostname,
+                    "new_name": name,
+                    "new_hostname": hostname,
+                }
+                errors[line].append(RowError(line, "slug", message))
+
+    def _hostname_owners(self, hostnames):
+        """The outlet, or else the site, that holds each of ``hostnames``."""
+        hostnames, owners = sorted(hostnames), {}
+        for start in range(0, len(hostnames), LOOKUP_CHUNK):
+            chunk = hostnames[start : start + LOOKUP_CHUNK]
+            for site in Site.objects.filter(hostname__in=chunk):
+                owners.setdefault(site.hostname, site)
+            # One hostname, one outlet, whatever the port: the outlet wins.
+            for outlet in (
+                Outlet.objects.filter(site__hostname__in=chunk)
+                .only("slug", "name", "site__hostname")
+                .select_related("site")
+            ):
+                owners[outlet.site.hostname] = outlet
+        return owners
 
     def _import_row(self, line, values):
         new_region = None
         try:
             with transaction.atomic():
-                outcome, new_region = self._save_row(values)
+                outcome, new_region, changed = self._save_row(values)
         except _RowRejected as rejected:
             return [RowError(line, column, msg) for column, msg in rejected.errors]
         except ValidationError as error:
@@ -402,31 +540,69 @@ class OutletImporter:
             self.report.created_regions.append(new_region.slug)
         slug = values["slug"].strip()
         getattr(self.report, outcome).append(slug)
+        if changed:
+            self.report.changed_fields[slug] = changed
         return []
 
-    def _save_row(self, values):
-        """Validate and save one row; ("created"|"updated"|"unchanged", region)."""
-        slug = values["slug"].strip()
-        outlet = self.existing.get(slug)
-        form = self.form_class(data=values, instance=outlet)
-        # Taken before validation, which writes the row into the instance.
-        before = _profile(outlet) if outlet is not None else None
+    def _validate(self, values, outlet=None):
+        """(bound form, region or None, [(column, message), ...]) for a row.
 
+        ``outlet`` is the existing outlet the row updates, which validation
+        writes the row into; without it, a copy is validated.
+        """
+        slug = values["slug"].strip()
+        if outlet is None and slug in self.existing:
+            outlet = copy.copy(self.existing[slug])
+        form = self.form_class(data=values, instance=outlet)
         errors = [] if form.is_valid() else _error_items(ValidationError(form.errors))
         region_slug = values["region"].strip()
         region = self.regions.get(region_slug)
-        new_region = None
         if region is None and not region_slug:
             errors.append(("region", _("This field is required.")))
         elif region is None and not self.create_regions:
-            errors.append(
-                (
-                    "region",
-                    _("Unknown region “%(slug)s”.") % {"slug": region_slug},
-                )
+            errors.append(("region", self._unknown_region_message(region_slug)))
+        return form, region, errors
+
+    def _unknown_region_message(self, slug):
+        """The error, the regions that exist, and how to create the region."""
+        known = sorted(self.regions)
+        parts = [_("Unknown region “%(slug)s”.") % {"slug": slug}]
+        close = difflib.get_close_matches(slug, known, n=1)
+        if close:
+            parts.append(_("Did you mean “%(region)s”?") % {"region": close[0]})
+        listed = ", ".join(known[:REGIONS_LISTED])
+        more = len(known) - REGIONS_LISTED
+        if more > 0:
+            listed = ngettext(
+                "%(regions)s and %(count)d more",
+                "%(regions)s and %(count)d more",
+                more,
+            ) % {"regions": listed, "count": more}
+        parts.append(_("Existing regions: %(regions)s.") % {"regions": listed})
+        parts.append(
+            _(
+                "Correct the region, or import with %(option)s to create it "
+                "under the network."
             )
+            % {"option": self.create_regions_option}
+        )
+        return " ".join(str(part) for part in parts)
+
+    def _save_row(self, values):
+        """Validate and save one row.
+
+        Returns ("created"|"updated"|"unchanged", new region or None, the
+        names of the fields an update changed).
+        """
+        slug = values["slug"].strip()
+        outlet = self.existing.get(slug)
+        # Taken before validation, which writes the row into the instance.
+        before = _profile(outlet) if outlet is not None else None
+        form, region, errors = self._validate(values, outlet)
         if errors:
             raise _RowRejected(errors)
+        region_slug = values["region"].strip()
+        new_region = None
         if region is None:
             try:
                 region = new_region = create_region(
@@ -450,15 +626,19 @@ class OutletImporter:
                 hostname=hostname,
                 network=self.network,
             ).execute()
-            return "created", new_region
+            return "created", new_region, []
+        after = _profile(form.instance)
+        changed = [name for name in after if after[name] != before[name]]
+        changed = ["region" if name == "region_id" else name for name in changed]
         # Without a site (deleted by hand) the hostname cannot change anyway.
-        hostname_changed = outlet.site_id and hostname != outlet.site.hostname
-        if _profile(form.instance) == before and not hostname_changed:
-            return "unchanged", new_region
+        if outlet.site_id and hostname != outlet.site.hostname:
+            changed.append("hostname")
+        if not changed:
+            return "unchanged", new_region, []
         UpdateOutletAction(
             form.instance, user=self.user, form=form, hostname=hostname
         ).execute()
-        return "updated", new_region
+        return "updated", new_region, changed
 
 
 def _profile(outlet):
@@ -468,8 +648,51 @@ def _profile(outlet):
     return values
 
 
+def _same_name(name):
+    """A name as compared for identity: case and spacing do not count."""
+    return " ".join(name.split()).casefold()
+
+
+def _shared_key_message(column, value, others, typed):
+    """The error of a row sharing ``value`` with the rows on lines ``others``."""
+    params = {"value": value, "lines": ", ".join(str(line) for line in others)}
+    if column == "slug":
+        message = ngettext(
+            "Line %(lines)s has the same slug “%(value)s” with other values: "
+            "neither row is imported until one of them is corrected.",
+            "Lines %(lines)s have the same slug “%(value)s” with other values: "
+            "none of these rows is imported until they are corrected.",
+            len(others),
+        )
+    elif typed:
+        message = ngettext(
+            "Line %(lines)s has the same hostname “%(value)s” with other values: "
+            "neither row is imported until one of them is corrected.",
+            "Lines %(lines)s have the same hostname “%(value)s” with other "
+            "values: none of these rows is imported until they are corrected.",
+            len(others),
+        )
+    else:
+        message = ngettext(
+            "With no hostname in this row, its outlet's hostname is "
+            "“%(value)s”, which line %(lines)s also uses: neither row is "
+            "imported until one of them is corrected.",
+            "With no hostname in this row, its outlet's hostname is "
+            "“%(value)s”, which lines %(lines)s also use: none of these rows "
+            "is imported until they are corrected.",
+            len(others),
+        )
+    return message % params
+
+
 def import_outlets(
-    fileobj_or_path, *, dry_run=False, create_regions=False, user=None, progress=None
+    fileobj_or_path,
+    *,
+    dry_run=False,
+    create_regions=False,
+    user=None,
+    progress=None,
+    create_regions_option=CREATE_REGIONS_OPTION,
 ):
     """Import outlets from a CSV file; returns an ``OutletImportReport``.
 
@@ -477,7 +700,13 @@ def import_outlets(
     decoded). ``progress(done, total)`` is called after each row. Raises
     ``OutletImportError`` when the file as a whole cannot be imported, in which
     case nothing was changed. With ``dry_run`` every row is validated and
-    onboarded, then everything is rolled back.
+    onboarded, then everything is rolled back. ``create_regions_option`` is how
+    an unknown region's error names the way to create it.
     """
-    importer = OutletImporter(dry_run=dry_run, create_regions=create_regions, user=user)
+    importer = OutletImporter(
+        dry_run=dry_run,
+        create_regions=create_regions,
+        user=user,
+        create_regions_option=create_regions_option,
+    )
     return importer.run(fileobj_or_path, progress=progress)

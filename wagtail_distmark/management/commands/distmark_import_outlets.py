@@ -18,7 +18,8 @@ class Command(BaseCommand):
     help = (
         "Create or update outlets from a CSV file (UTF-8 or Windows-1252, comma "
         "or semicolon). Rows are keyed by slug: an existing slug updates that "
-        "outlet, so re-running a file changes nothing."
+        "outlet, so re-running a file changes nothing. Rows sharing a slug or a "
+        "hostname are all rejected unless identical."
     )
 
     def add_arguments(self, parser):
@@ -33,7 +34,9 @@ class Command(BaseCommand):
             "--create-regions",
             action="store_true",
             help="Create regions the file names but the network lacks, directly "
-            "under the network, named after their slug (rename them later).",
+            "under the network, named after their slug (rename them later). A "
+            "region is created with the first row that needs it, in that row's "
+            "transaction: a rejected row leaves no region behind.",
         )
         parser.add_argument(
             "--report",
@@ -87,6 +90,16 @@ class Command(BaseCommand):
                     _("Columns ignored: %(columns)s")
                     % {"columns": ", ".join(result.ignored_columns)}
                 )
+            )
+        for slug, fields in result.changed_fields.items():
+            self.stdout.write(
+                _("Updated %(slug)s: %(fields)s")
+                % {"slug": slug, "fields": ", ".join(fields)}
+            )
+        for repeat in result.repeated:
+            self.stdout.write(
+                _("line %(line)d: the same as line %(first)d, imported once.")
+                % {"line": repeat.line, "first": repeat.same_as}
             )
         for error in result.errors:
             self.stdout.write(str(error))
