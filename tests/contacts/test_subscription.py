@@ -30,6 +30,16 @@ def post(client, page, email, **extra):
     return client.post(reverse(SUBSCRIBE), {"page": page.pk, "email": email, **extra})
 
 
+def subscription_page(outlet):
+    """The outlet's Spring promotion, live, with a subscription form in its
+    local zone."""
+    page = with_local_block(
+        outlet, "subscription", {"heading": "", "text": "", "button_label": ""}
+    )
+    page.save_revision().publish()
+    return page
+
+
 def confirm_link():
     (message,) = mail.outbox
     return re.search(r"https?://\S+", message.body).group(0)
@@ -170,3 +180,16 @@ def test_empty_heading_and_button_speak_the_pages_language(client, demo):
     assert '<html lang="fr">' in html
     assert "Nos actualités, de votre magasin" in html
     assert ">S’abonner</button>" in html
+
+
+def test_the_email_is_plain_text_not_html(
+    client, demo, django_capture_on_commit_callbacks
+):
+    demo.lille.name = "Lille Centre & Co's"
+    demo.lille.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, subscription_page(demo.lille), "amp@example.com")
+    (message,) = mail.outbox
+    assert message.subject == "Confirm your subscription to Lille Centre & Co's"
+    assert "news from Lille Centre & Co's:" in message.body
+    assert "&amp;" not in message.body and "&#x27;" not in message.body

@@ -100,3 +100,16 @@ def test_the_daily_task_sends_the_same_report(demo):
         "hq@distmark.example",
         "lille-manager@distmark.example",
     ]
+
+
+def test_the_email_is_plain_text_not_html(demo):
+    # Names as typed in plain-text mail: no "&amp;" nor "&#x27;".
+    demo.lille.name = "Lille Centre & Co's"
+    demo.lille.save()
+    put_in_hero(
+        brand_image("Old <campaign> & co", hq_approved=True, expires_on=days(-1))
+    )
+    call_command("distmark_check_assets", stdout=StringIO())
+    lille = next(m for m in mail.outbox if m.to == ["lille-manager@distmark.example"])
+    assert lille.subject.startswith("[Lille Centre & Co's] 1 asset")
+    assert "Old <campaign> & co" in lille.body and "&amp;" not in lille.body

@@ -125,3 +125,36 @@ def test_hq_without_a_group_reaches_nobody(
     with django_capture_on_commit_callbacks(execute=True):
         submit(client, spring_page(demo.lille))
     assert mail.outbox == []
+
+
+def test_subjects_and_bodies_are_plain_text_not_html(
+    login, demo, client, settings, django_capture_on_commit_callbacks
+):
+    # Plain-text mail shows names as typed: no "&amp;" nor "&lt;".
+    settings.WAGTAIL_DISTMARK = {"BANNED_WORDS": ["gratuit"]}
+    demo.lille.name = "Lille Centre & Co's"
+    demo.lille.save()
+    title = "Soldes <50 % & plus"
+    login("lille-editor")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(
+            client,
+            spring_page(demo.lille),
+            title=title,
+            **{"overrides-v-5f0c1c1e-0000-4000-8000-000000000001-subtitle": "gratuit"},
+        )
+    (failed,) = mail.outbox
+    assert failed.subject == (
+        f"[Lille Centre & Co's] “{title}” needs changes before it can be published"
+    )
+    assert f"“{title}”" in failed.body and "Outlet: Lille Centre & Co's" in failed.body
+    assert "&amp;" not in failed.body and "&lt;" not in failed.body
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, spring_page(demo.lille), title=title)
+    (approval,) = mail.outbox
+    assert approval.subject == (
+        f"[Lille Centre & Co's] “{title}” awaits your approval (Outlet approval)"
+    )
+    assert f"“{title}”" in approval.body
+    assert "Outlet: Lille Centre & Co's" in approval.body

@@ -13,12 +13,12 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..conf import distmark_settings
+from ..emails import render_text
 from ..workflows.objects import outlet_for
 from .models import Consent, Contact, Suppression, normalise_email
 
@@ -88,7 +88,7 @@ def subscribe(page, email, first_name="", request=None):
     transaction.on_commit(
         lambda: send_mail(
             str(_("Confirm your subscription to %(outlet)s") % {"outlet": outlet.name}),
-            render_to_string(
+            render_text(
                 "wagtail_distmark/contacts/subscription/confirm_email.txt",
                 {"outlet": outlet, "confirm_url": confirm_url},
             ),

@@ -178,11 +178,11 @@ def report_unusable_assets():
 def notify_unusable_asset_uses(report):
     """Email HQ the whole report, and each outlet's managers their part."""
     from django.contrib.auth import get_user_model
-    from django.template.loader import render_to_string
     from django.utils.translation import override
     from wagtail.admin.mail import send_mail
     from wagtail.users.models import UserProfile
 
+    from ..emails import render_subject, render_text
     from ..outlets.models import Outlet
     from ..workflows.approvers import hq_group_id_or_none
 
@@ -218,8 +218,8 @@ def notify_unusable_asset_uses(report):
             profile = UserProfile.get_for_user(user)
             with override(profile.get_preferred_language()):
                 context = {**context, "user": user}
-                subject = render_to_string(f"{template}_subject.txt", context)
-                body = render_to_string(f"{template}.txt", context)
-            send_mail(" ".join(subject.split()), body.strip(), [user.email])
+                subject = render_subject(f"{template}_subject.txt", context)
+                body = render_text(f"{template}.txt", context)
+            send_mail(subject, body.strip(), [user.email])
             sent += 1
     return sent

@@ -14,7 +14,6 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils.translation import override
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.mail import send_mail
@@ -22,6 +21,7 @@ from wagtail.admin.utils import get_admin_base_url
 from wagtail.users.models import UserProfile
 
 from ..conf import DEFAULTS, distmark_settings
+from ..emails import render_subject, render_text
 from .approvers import hq_group_id_or_none
 from .objects import outlet_for
 
@@ -120,10 +120,10 @@ def send(event, recipients, context):
     for user in recipients:
         with override(UserProfile.get_for_user(user).get_preferred_language()):
             message_context = {**context, "user": user}
-            subject = render_to_string(f"{template}_subject.txt", message_context)
-            body = render_to_string(f"{template}.txt", message_context)
+            subject = render_subject(f"{template}_subject.txt", message_context)
+            body = render_text(f"{template}.txt", message_context)
         try:
-            send_mail(" ".join(subject.split()), body.strip(), [user.email])
+            send_mail(subject, body.strip(), [user.email])
         except Exception:  # one bad address must not stop the others
             logger.exception("Could not send %s email to %s", event, user.email)
 
