@@ -56,8 +56,8 @@ def test_rejected_rows_are_reported_never_imported(demo):
     )
     job = run_import(demo.lille, content)
     assert job.status == ContactImport.Status.DONE, job.error
-    assert job.created_count == 1
-    assert job.rejected_count == 7
+    assert job.created_count == 2
+    assert job.rejected_count == 6
     rows = report_rows(job)
     reasons = {int(line): (field, reason) for line, field, _value, reason in rows}
     values = {int(line): value for line, _field, value, _reason in rows}
@@ -69,13 +69,14 @@ def test_rejected_rows_are_reported_never_imported(demo):
         "31/02/1990",
     )
     assert reasons[4][1] == "Duplicate: this email is already on line 2"
-    assert "No consent" in reasons[5][1]
+    assert 5 not in reasons  # a "no" is kept, without consent
     assert reasons[6][0] == "shoe_size" and "Unknown attribute" in reasons[6][1]
     assert "suppression list" in reasons[7][1]
     assert reasons[8][0] == "birthday" and "Invalid date" in reasons[8][1]
     assert reasons[9][0] == "loyalty"
-    assert list(ours().filter(outlet=demo.lille).values_list("email", flat=True)) == [
-        "ok@example.com"
+    assert sorted(ours().values_list("email", "email_consent")) == [
+        ("noconsent@example.com", Consent.NONE),
+        ("ok@example.com", Consent.GRANTED),
     ]
 
 
@@ -299,3 +300,88 @@ def test_the_report_speaks_the_language_of_who_started_the_import(demo):
     # One checked while reading, one by the database (in the writer thread).
     assert reasons[0] == "Adresse e-mail non valide"
     assert "liste d’exclusion" in reasons[1]
+
+
+# -- Consent withdrawals in files (issue 14, hole 10) -------------------------
+
+
+@pytest.mark.parametrize("no", ["non", "nee", "no", "false", "0", "N", "Nein", "NON "])
+def test_a_no_in_the_file_withdraws_a_granted_consent(demo, no):
+    granted = contact(demo.lille, "granted@example.com", first_name="G")
+    before = granted.email_consent_at
+    content = f"email;consentement\ngranted@example.com;{no}\n".encode()
+    job = run_import(demo.lille, content, name="désinscrits.csv")
+    assert job.status == ContactImport.Status.DONE, job.error
+    assert (job.updated_count, job.rejected_count) == (1, 0)
+    assert not job.report
+    granted.refresh_from_db()
+    assert granted.email_consent == Consent.WITHDRAWN
+    assert granted.email_consent_at > before
+    assert granted.email_consent_source == "Import of désinscrits.csv"
+    assert not Contact.objects.filter(pk=granted.pk).reachable_by_email().exists()
+    # The same file again changes nothing: the withdrawal keeps its date.
+    again = run_import(demo.lille, content, name="désinscrits.csv")
+    assert (again.updated_count, again.unchanged_count) == (0, 1)
+    stamp = granted.email_consent_at
+    granted.refresh_from_db()
+    assert granted.email_consent_at == stamp
+
+
+def test_a_no_keeps_new_contacts_without_consent_and_never_rejects(demo):
+    pending = contact(demo.lille, "pending@example.com", email_consent=Consent.PENDING)
+    none = contact(demo.lille, "none@example.com", email_consent=Consent.NONE)
+    withdrawn = contact(
+        demo.lille,
+        "withdrawn@example.com",
+        email_consent=Consent.WITHDRAWN,
+        email_consent_source="unsubscribe link",
+    )
+    content = (
+        b"email,first_name,consent\n"
+        b"new@example.com,New,no\n"
+        b"pending@example.com,,nee\n"
+        b"none@example.com,,non\n"
+        b"withdrawn@example.com,,false\n"
+        b"blank@example.com,Blank,\n"
+    )
+    job = run_import(demo.lille, content)
+    assert job.status == ContactImport.Status.DONE, job.error
+    assert job.rejected_count == 0
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (2, 1, 2)
+    new = ours().get(email="new@example.com")
+    assert (new.first_name, new.email_consent) == ("New", Consent.NONE)
+    assert ours().get(email="blank@example.com").email_consent == Consent.NONE
+    assert not ours().filter(email="new@example.com").reachable_by_email().exists()
+    pending.refresh_from_db()
+    assert pending.email_consent == Consent.WITHDRAWN
+    none.refresh_from_db()
+    assert none.email_consent == Consent.NONE
+    withdrawn.refresh_from_db()
+    assert withdrawn.email_consent_source == "unsubscribe link"
+
+
+def test_an_empty_consent_cell_keeps_the_stored_consent(demo):
+    granted = contact(demo.lille, "granted@example.com", email_consent_source="form")
+    job = run_import(demo.lille, b"email,first_name,consent\ngranted@example.com,G,\n")
+    assert (job.updated_count, job.rejected_count) == (1, 0)
+    granted.refresh_from_db()
+    assert granted.first_name == "G"
+    assert (granted.email_consent, granted.email_consent_source) == (
+        Consent.GRANTED,
+        "form",
+    )
+
+
+def test_sms_consent_is_withdrawn_alike(demo):
+    row = contact(
+        demo.lille,
+        "sms@example.com",
+        sms_consent=Consent.GRANTED,
+        sms_consent_source="t",
+    )
+    job = run_import(
+        demo.lille, b"email,consent,sms consent\nsms@example.com,yes,nee\n"
+    )
+    assert (job.updated_count, job.rejected_count) == (1, 0)
+    row.refresh_from_db()
+    assert (row.email_consent, row.sms_consent) == (Consent.GRANTED, Consent.WITHDRAWN)

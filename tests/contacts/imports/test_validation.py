@@ -36,8 +36,6 @@ def test_a_valid_row_becomes_a_record():
         (["not-an-email", "yes", ""], "mail", "Invalid email address"),
         (["a@b", "yes", ""], "mail", "Invalid email address"),
         (["", "yes", ""], "mail", "No email address"),
-        (["a@example.com", "", ""], "consent", "No consent"),
-        (["a@example.com", "non", ""], "consent", "No consent"),
         (["a@example.com", "maybe", ""], "consent", "Invalid value"),
         (["a@example.com", "yes", "30/02/2000"], "birthday", "Invalid date"),
         (["a@example.com", "yes", "01/01/1850"], "birthday", "Invalid date"),
@@ -53,11 +51,37 @@ def test_rejections(cells, field, reason):
     assert errors[0].reason.startswith(reason)
 
 
-def test_no_consent_column_rejects_every_row():
+def test_no_consent_column_keeps_rows_without_consent():
     record, _tags, errors = validator(["email"], ["email"]).validate(
         2, ["a@example.com"]
     )
-    assert record is None and "No consent" in errors[0].reason
+    assert errors == ()
+    assert record[11:14] == ("none", None, "")
+
+
+@pytest.mark.parametrize(
+    "cell, staged",
+    [
+        ("", ""),  # keep the stored consent
+        ("  ", ""),
+        ("non", "refused"),  # withdraw a consent given, else none
+        ("Nee", "refused"),
+        ("false", "refused"),
+        ("0", "refused"),
+        ("aucun", "refused"),
+        ("oui", "granted"),
+        ("désinscrit", "withdrawn"),
+    ],
+)
+def test_consent_cells_are_never_a_rejection(cell, staged):
+    v = validator(["email", "consent"], ["email", "email_consent"])
+    record, _tags, errors = v.validate(2, ["a@example.com", cell])
+    assert errors == ()
+    assert record[11] == staged
+    if staged:  # its date and source: the file's, else the import's
+        assert record[12:14] == (NOW, "Import")
+    else:
+        assert record[12:14] == (None, "")
 
 
 def test_unknown_attribute_only_with_a_value():

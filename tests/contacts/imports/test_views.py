@@ -270,3 +270,46 @@ def test_a_stored_mapping_cannot_write_a_hidden_field(demo):
     assert hq_job.updated_count == 1
     known.refresh_from_db()
     assert known.phone == "+33 7 11 11 11 11"
+
+
+def start_with_auto_mapping(client, job, captured, **extra):
+    """Post the mapping page as offered (every select at its suggestion)."""
+    page = client.get(url("mapping", job.pk))
+    assert page.status_code == 200
+    data = {
+        name: field.initial or ""
+        for name, field in page.context["form"].fields.items()
+        if name.startswith("column_")
+    }
+    with captured(execute=True):
+        response = client.post(url("mapping", job.pk), {**data, **extra})
+    assert response.status_code == 302, response.context["form"].errors
+    job.refresh_from_db()
+    assert job.status == ContactImport.Status.DONE, job.error
+    return job
+
+
+def test_a_no_in_a_file_withdraws_consent_through_the_admin(
+    login, demo, django_capture_on_commit_callbacks
+):
+    from tests.contacts.factories import contact
+    from wagtail_distmark.contacts.models import Consent
+
+    granted = contact(demo.lille, "anne.leclerc@example.fr", first_name="Anne")
+    client = login("lille-manager")
+    content = (
+        "Courriel;Prénom;Consentement\r\n"
+        "anne.leclerc@example.fr;Anne;non\r\n"
+        "nouveau@example.fr;Nouveau;non\r\n"
+    ).encode("cp1252")
+    upload(client, demo.lille, content, name="retraits.csv")
+    job = start_with_auto_mapping(
+        client, ContactImport.objects.get(), django_capture_on_commit_callbacks
+    )
+    assert (job.created_count, job.updated_count, job.rejected_count) == (1, 1, 0)
+    granted.refresh_from_db()
+    assert granted.email_consent == Consent.WITHDRAWN
+    assert granted.email_consent_source == "Import of retraits.csv"
+    assert ours().get(email="nouveau@example.fr").email_consent == Consent.NONE
+    result = client.get(url("detail", job.pk)).content.decode()
+    assert url("report", job.pk) not in result

@@ -19,8 +19,15 @@ from dataclasses import dataclass
 
 from django.db import DatabaseError, connection
 
-from ..models import Contact, ContactTag, Suppression
-from .validation import DUPLICATE, RECORD_FIELDS, SUPPRESSED, Rejection
+from ..models import Consent, Contact, ContactTag, Suppression
+from .validation import (
+    CONSENT_KEEP,
+    CONSENT_REFUSED,
+    DUPLICATE,
+    RECORD_FIELDS,
+    SUPPRESSED,
+    Rejection,
+)
 
 STAGE = "distmark_import_stage"
 STAGE_TAGS = "distmark_import_stage_tags"
@@ -207,6 +214,29 @@ def _reject_in_stage(cursor, chunk):
     return rejected
 
 
+def _resolved_consent(status):
+    """The consent a staged row writes: its own, or for the markers of an
+    empty cell and of a "no", the one they resolve to against the stored
+    contact (a lookup only for those rows). An empty cell keeps the stored
+    consent; a "no" withdraws a consent given or pending and leaves none as
+    none; a new contact gets none from either."""
+    stored = (
+        f"SELECT {{value}} FROM {Contact._meta.db_table} o "
+        f"WHERE o.outlet_id = %(outlet)s AND o.email = s.email"
+    )
+    keep = stored.format(value=f"o.{status}")
+    refuse = stored.format(
+        value=f"CASE o.{status} WHEN '{Consent.NONE}' THEN '{Consent.NONE}' "
+        f"ELSE '{Consent.WITHDRAWN}' END"
+    )
+    return (
+        f"CASE s.{status} "
+        f"WHEN '{CONSENT_KEEP}' THEN COALESCE(({keep}), '{Consent.NONE}') "
+        f"WHEN '{CONSENT_REFUSED}' THEN COALESCE(({refuse}), '{Consent.NONE}') "
+        f"ELSE s.{status} END"
+    )
+
+
 def _upsert_sql(db, mapped):
     pg = _pg(db)
     contact = Contact._meta.db_table
@@ -240,6 +270,7 @@ def _upsert_sql(db, mapped):
             merged = "json_patch(c.attributes, excluded.attributes)"
             sets.append(f"attributes = {merged}")
             changed.append(f"{merged} <> json(c.attributes)")
+    values = {c: f"s.{c}" for c in columns}
     for channel in ("email", "sms"):
         status, at, source = (
             f"{channel}_consent",
@@ -248,22 +279,23 @@ def _upsert_sql(db, mapped):
         )
         if status not in mapped:
             continue
+        values[status] = _resolved_consent(status)
         same = f"c.{status} = excluded.{status}"
         no_date = f"(excluded.{at} IS NULL OR excluded.{at} = %(now)s)"
+        # No source in the file: the import's own, or none (a kept consent).
+        no_source = f"excluded.{source} IN (%(source)s, '')"
         sets.append(f"{status} = excluded.{status}")
         sets.append(
             f"{at} = CASE WHEN {no_date} AND {same} THEN c.{at} ELSE excluded.{at} END"
         )
         sets.append(
-            f"{source} = CASE WHEN excluded.{source} = %(source)s AND {same} "
+            f"{source} = CASE WHEN {no_source} AND {same} "
             f"THEN c.{source} ELSE excluded.{source} END"
         )
         changed.append(f"c.{status} <> excluded.{status}")
         changed.append(f"(NOT {no_date} AND {distinct(f'excluded.{at}', f'c.{at}')})")
-        changed.append(
-            f"(excluded.{source} <> %(source)s AND excluded.{source} <> c.{source})"
-        )
-    select = ", ".join(f"s.{c}" for c in columns)
+        changed.append(f"(NOT {no_source} AND excluded.{source} <> c.{source})")
+    select = ", ".join(values[c] for c in columns)
     sql = (
         f"INSERT INTO {contact} AS c (outlet_id, {', '.join(columns)}, "
         f"created_at, updated_at) "

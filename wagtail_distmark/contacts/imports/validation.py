@@ -24,7 +24,6 @@ from .reader import parse_date, parse_datetime
 # Reasons, as written in the rejected rows report.
 INVALID_EMAIL = _("Invalid email address")
 NO_EMAIL = _("No email address")
-NO_CONSENT = _("No consent: the row gives no email consent")
 UNKNOWN_ATTRIBUTE = _("Unknown attribute “%(key)s”: HQ has not declared it")
 INVALID_DATE = _("Invalid date “%(value)s” (use dd/mm/yyyy or yyyy-mm-dd)")
 INVALID_VALUE = _("Invalid value “%(value)s”")
@@ -56,7 +55,14 @@ PLAIN_EMAIL = re.compile(
 
 
 YES = {"yes", "y", "oui", "o", "ja", "j", "true", "vrai", "waar", "1", "x"}
-NO = {"no", "n", "non", "nee", "false", "faux", "onwaar", "0"}
+NO = {"no", "n", "non", "nee", "neen", "nein", "false", "faux", "onwaar", "0"}
+
+#: Staged consent values besides ``Consent``'s, resolved by the upsert against
+#: the stored contact: an empty cell keeps the stored consent (a new contact
+#: has none); a "no" withdraws a consent given or pending, and leaves a
+#: contact without consent as it is (a new one is added without consent).
+CONSENT_KEEP = ""
+CONSENT_REFUSED = "refused"
 CONSENT_VALUES = {
     **dict.fromkeys(
         YES
@@ -92,7 +98,21 @@ CONSENT_VALUES = {
         },
         Consent.WITHDRAWN,
     ),
-    **dict.fromkeys(NO | {"none", "aucun", "geen", ""}, Consent.NONE),
+    **dict.fromkeys(
+        NO
+        | {
+            "none",
+            "aucun",
+            "geen",
+            "refused",
+            "declined",
+            "refusé",
+            "refuse",
+            "geweigerd",
+        },
+        CONSENT_REFUSED,
+    ),
+    "": CONSENT_KEEP,
 }
 GENDER_VALUES = {
     **dict.fromkeys(
@@ -218,8 +238,6 @@ class RowValidator:
         self.missing = []
         if "email" not in self.mapped:
             self.missing.append((0, str(FIELDS["email"]), str(NO_EMAIL)))
-        if "email_consent" not in self.mapped:
-            self.missing.append((None, str(FIELDS["email_consent"]), str(NO_CONSENT)))
 
     def label(self, index, target):
         name = self.header[index] if index < len(self.header) else ""
@@ -229,8 +247,8 @@ class RowValidator:
     #
     # A check takes the row's state (record list, attributes dict, tags
     # list in a one-item list) and the cell; it writes its slot or raises
-    # _Invalid. Blank cells leave the default, except for the email and the
-    # email consent, which every row needs.
+    # _Invalid. Blank cells leave the default, except for the email, which
+    # every row needs, and a consent, where a blank cell means "keep".
 
     def _check_for(self, target):
         if target.startswith(ATTRIBUTE_PREFIX):
@@ -264,7 +282,7 @@ class RowValidator:
             convert = self._cached(target, partial(self.field_value, target))
         else:
             convert = partial(self.text, MAX_LENGTHS.get(target))
-        keep_blank = target in ("email", "email_consent")
+        keep_blank = target in ("email", "email_consent", "sms_consent")
 
         def check_field(record, attributes, tags, value):
             if keep_blank or not _blank(value):
@@ -348,7 +366,10 @@ class RowValidator:
             record[7] = birthday.month
         record[10] = json.dumps(attributes, ensure_ascii=False) if attributes else "{}"
         for status, at, source in ((11, 12, 13), (14, 15, 16)):
-            if record[status] == Consent.NONE:
+            if record[status] == CONSENT_KEEP:
+                # No consent in this row: nothing of it is written.
+                record[at], record[source] = None, ""
+            elif record[status] == Consent.NONE:
                 record[source] = record[source] or ""
             else:
                 # Without a date in the file: the import's time, a marker the
@@ -410,8 +431,6 @@ class RowValidator:
             consent = CONSENT_VALUES.get(text.lower())
             if consent is None:
                 raise _Invalid(INVALID_VALUE % {"value": text})
-            if consent == Consent.NONE and target == "email_consent":
-                raise _Invalid(NO_CONSENT)
             return consent
         if target == "gender":
             gender = GENDER_VALUES.get(text.lower())
