@@ -138,6 +138,46 @@ class OutletImportReport:
             "rejected": len(self.rejected),
         }
 
+    def as_dict(self):
+        """The report as JSON data, messages translated now (for the admin,
+        which shows it after a background run)."""
+        return {
+            "dry_run": self.dry_run,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "columns": self.columns,
+            "ignored_columns": self.ignored_columns,
+            "total": self.total,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "repeated": [[row.line, row.same_as] for row in self.repeated],
+            "rejected": [
+                {
+                    "line": row.line,
+                    "values": row.values,
+                    "errors": [[e.column, str(e.message)] for e in row.errors],
+                }
+                for row in self.rejected
+            ],
+            "created_regions": self.created_regions,
+            "changed_fields": self.changed_fields,
+        }
+
+    @classmethod
+    def from_dict(cls, data):
+        data = dict(data)
+        data["repeated"] = [RepeatedRow(*pair) for pair in data["repeated"]]
+        data["rejected"] = [
+            RejectedRow(
+                row["line"],
+                [RowError(row["line"], column, msg) for column, msg in row["errors"]],
+                row["values"],
+            )
+            for row in data["rejected"]
+        ]
+        return cls(**data)
+
     def write_rejected_csv(self, fileobj):
         """Write the rejected rows, with their errors, for correction.
 
@@ -243,6 +283,13 @@ def _read_rows(source):
         if any(cell.strip() for cell in cells)  # spreadsheets leave blank rows
     ]
     return encoding, delimiter, header, rows
+
+
+def check_file(source):
+    """Raise ``OutletImportError`` if the file as a whole cannot be imported
+    (unreadable, missing columns); reads it without touching the database."""
+    _encoding, _delimiter, header, _rows = _read_rows(source)
+    _check_header(header)
 
 
 def _check_header(header):

@@ -27,7 +27,7 @@ from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.models import PageLogEntry, Site
 from wagtail.permissions import page_permission_policy
 
-from . import views
+from . import import_views, views
 from .access import HQ_PERMISSION, user_is_hq
 from .forms import OutletForm, RegionForm
 from .models import Outlet, OutletHomePage, Region, RegionPage
@@ -42,6 +42,13 @@ class RegionDeleteView(views.RefusableDeleteMixin, generic.DeleteView):
 class OutletIndexView(views.OutletScopedIndexView):
     # The site column reads the hostname: fetch it with the rows, not per row.
     queryset = Outlet.objects.select_related("region", "site")
+
+    @cached_property
+    def header_buttons(self):
+        return [
+            *super().header_buttons,
+            *import_views.header_buttons(self.request.user),
+        ]
 
 
 class OutletInspectView(views.OutletScopedInspectView):

@@ -1,6 +1,7 @@
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
+from . import import_views
 from .models import Outlet, Region
 from .onboarding import (
     CreateRegionAction,
@@ -36,3 +37,8 @@ def register_network_viewsets():
 @hooks.register("register_admin_viewset")
 def register_outlet_home_page_viewset():
     return OutletHomePageViewSet("outlet_home_pages")
+
+
+@hooks.register("register_admin_urls")
+def register_outlet_import_urls():
+    return import_views.admin_urls()
