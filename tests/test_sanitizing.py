@@ -1,3 +1,4 @@
+import pytest
 from wagtail.rich_text import expand_db_html
 
 from wagtail_distmark.sanitizing import sanitize_rich_text
@@ -38,3 +39,31 @@ def test_embeds_keep_the_closing_slash_wagtail_expects(db):
 def test_empty_values_stay_empty():
     assert sanitize_rich_text("") == ""
     assert sanitize_rich_text(None) == ""
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "//evil.example/",
+        "/\\evil.example/",
+        "https://evil.example\\@brand.example/",
+        "\\\\evil.example",
+        "/%5Cevil.example",
+        "https:evil.example",
+        "data:text/html,x",
+    ],
+)
+def test_links_in_disguise_lose_their_target(href):
+    # The blocks refuse these with an error first (tests/blocks); whatever
+    # else sanitises never stores them.
+    clean = sanitize_rich_text(f'<p><a href="{href}">x</a></p>')
+    assert clean == "<p><a>x</a></p>"
+
+
+def test_ordinary_links_keep_their_target():
+    source = (
+        '<p><a href="https://brand.example/offer?a=1&amp;b=2">a</a>'
+        '<a href="/contact#map">b</a><a href="mailto:lille@brand.example">c</a>'
+        '<a href="tel:+33320000001">d</a></p>'
+    )
+    assert sanitize_rich_text(source) == source

@@ -8,12 +8,21 @@ without security fixes, since 2026-06 (decision record 10).
 The policy allows Wagtail's stored rich text format: ordinary formatting,
 ``<a>`` with ``href`` or Wagtail's ``linktype``/``id`` page and document links,
 and ``<embed>`` for images and media chosen from the library. Scripts, event
-handlers, styles and ``javascript:`` URLs are removed.
+handlers, styles and ``javascript:`` URLs are removed, and so is any link the
+link policy (:mod:`wagtail_distmark.links`) refuses whatever the allowed
+domains (``//evil.example``, ``/\\evil.example``, a backslash or a control
+character anywhere): what is stored never links off site in disguise. The
+blocks that store rich text refuse such links with an error first, naming
+them (``validate_rich_text_links``); dropping them here covers anything else
+that sanitises.
 """
 
 import re
 
 import nh3
+from django.core.exceptions import ValidationError
+
+from .links import check_link_form
 
 RICH_TEXT_TAGS = frozenset(
     {
@@ -32,6 +41,15 @@ URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 _EMBED = re.compile(r"<embed(\b[^>]*?)\s*/?>")
 
 
+def _safe_attribute(tag, attribute, value):
+    if tag == "a" and attribute == "href":
+        try:
+            check_link_form(value)
+        except ValidationError:
+            return None
+    return value
+
+
 def sanitize_rich_text(html):
     """Return ``html`` (Wagtail's stored rich text format) with only safe markup."""
     if not html:
@@ -41,6 +59,7 @@ def sanitize_rich_text(html):
         tags=set(RICH_TEXT_TAGS),
         attributes={tag: set(attrs) for tag, attrs in RICH_TEXT_ATTRIBUTES.items()},
         url_schemes=set(URL_SCHEMES),
+        attribute_filter=_safe_attribute,
         link_rel=None,
         strip_comments=True,
     )

@@ -12,9 +12,12 @@ from wagtail.blocks.base import BlockWidget
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.rich_text import RichText
+from wagtail.test.utils.form_data import rich_text
 
+from tests.inheritance.editing import edit_url, form_data, spring_page, value_name
 from wagtail_distmark.blocks.base import is_distributable
 from wagtail_distmark.blocks.library import (
+    RICH_TEXT_FEATURES,
     CallToActionBlock,
     CallToActionContent,
     EventBlock,
@@ -34,6 +37,8 @@ from wagtail_distmark.blocks.library import (
     default_template_blocks,
 )
 from wagtail_distmark.blocks.registry import clear_caches, template_stream_block
+from wagtail_distmark.inheritance import demo as spring
+from wagtail_distmark.inheritance.models import LocalPage
 from wagtail_distmark.outlets.models import OpeningHours, Outlet, Region
 
 
@@ -171,6 +176,126 @@ def test_rich_text_that_was_only_a_script_counts_as_empty():
         SafeRichTextBlock(required=True).clean(RichText("<script>alert(1)</script>"))
 
 
+@pytest.mark.parametrize(
+    "link",
+    [
+        "//evil.example/",
+        "/\\evil.example/",
+        "https://evil.example\\@brand.example/",
+        "\\\\evil.example",
+        "/%5Cevil.example",
+        "javascript:alert(1)",
+        "data:text/html,x",
+    ],
+)
+def test_rich_text_refuses_the_links_a_call_to_action_refuses_naming_them(link):
+    with pytest.raises(ValidationError) as excinfo:
+        SafeRichTextBlock().clean(RichText(f'<p>See <a href="{link}">this</a></p>'))
+    with pytest.raises(ValidationError):
+        LinkBlock().clean(link)
+    assert excinfo.value.messages[0].startswith(f"Link “{link}”: ")
+
+
+def test_rich_text_keeps_allowed_links_and_wagtail_links():
+    source = (
+        '<p><a href="https://brand.example/offer">offer</a> '
+        '<a href="/contact">contact</a> <a linktype="page" id="3">store</a></p>'
+    )
+    assert SafeRichTextBlock().clean(RichText(source)).source == source
+
+
+@override_settings(WAGTAIL_DISTMARK={"ALLOWED_LINK_DOMAINS": ["brand.example"]})
+def test_rich_text_links_follow_the_allowed_domains():
+    with pytest.raises(ValidationError) as excinfo:
+        SafeRichTextBlock().clean(
+            RichText('<p><a href="https://cheap.example/deal">deal</a></p>')
+        )
+    assert "“cheap.example”" in excinfo.value.messages[0]
+
+
+ZONE = value_name(spring.LOCAL_ZONE_ID, "blocks")
+
+
+def zone_text(html):
+    """The editor's fields for one rich text block in the local zone."""
+    return {
+        f"{ZONE}-count": "1",
+        f"{ZONE}-0-type": "rich_text",
+        f"{ZONE}-0-deleted": "",
+        f"{ZONE}-0-order": "0",
+        f"{ZONE}-0-id": "0d9c8a2e-2222-4222-8222-000000000001",
+        f"{ZONE}-0-value": rich_text(html, features=RICH_TEXT_FEATURES),
+    }
+
+
+def zone_messages(response):
+    """The messages shown under the local zone's blocks."""
+    [error] = response.context["form"].errors.as_data()["overrides"]
+    stream_error = error.slot_errors[(spring.LOCAL_ZONE_ID, "blocks")]
+    return [
+        message
+        for block_error in stream_error.block_errors.values()
+        for message in block_error.messages
+    ]
+
+
+def saved_zone(page):
+    revision = LocalPage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    return revision.overrides.get(spring.LOCAL_ZONE_ID)
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "//evil.example/",
+        "/\\evil.example/",
+        "https://evil.example\\@brand.example/",
+        "\\\\evil.example",
+        "/%5Cevil.example",
+    ],
+)
+def test_the_page_editor_refuses_an_off_site_rich_text_link_naming_it(
+    login, demo, link
+):
+    page = spring_page(demo.lille)
+    response = login("lille-editor").post(
+        edit_url(page),
+        form_data(page, **zone_text(f'<p>Our offer <a href="{link}">here</a></p>')),
+    )
+    assert response.status_code == 200
+    [message] = zone_messages(response)
+    assert message.startswith(f"Link “{link}”: ")
+    # Shown under the block, in the editor.
+    assert message.split(": ", 1)[1][:40] in response.content.decode()
+    assert saved_zone(page) is None
+
+
+def test_the_page_editor_applies_the_allowed_domains_to_rich_text(
+    login, demo, settings
+):
+    settings.WAGTAIL_DISTMARK = {"ALLOWED_LINK_DOMAINS": ["brand.example"]}
+    page = spring_page(demo.lille)
+    client = login("lille-editor")
+    response = client.post(
+        edit_url(page),
+        form_data(
+            page, **zone_text('<p><a href="https://cheap.example/">deal</a></p>')
+        ),
+    )
+    assert response.status_code == 200
+    assert "“cheap.example”" in zone_messages(response)[0]
+
+    response = client.post(
+        edit_url(page),
+        form_data(
+            page, **zone_text('<p><a href="https://shop.brand.example/">shop</a></p>')
+        ),
+    )
+    assert response.status_code == 302
+    [block] = saved_zone(page)["values"]["blocks"]
+    assert 'href="https://shop.brand.example/"' in block["value"]
+
+
 def test_rich_text_template_block_renders_the_text_not_its_policy():
     block = dict(default_template_blocks())["rich_text"]
     html = render(block, {"content": "<p>Welcome</p>", "local_policy": "locked"})
@@ -211,6 +336,15 @@ def test_link_accepts_web_mail_phone_and_site_paths(link):
         "/\t/evil.example/phish",
         "www.example.com",
         "https://evil.example\\@brand.example/",
+        "\\\\evil.example",
+        "/%5Cevil.example",
+        "/%2F/evil.example",
+        " //evil.example",
+        "https:evil.example",
+        "https:/evil.example",
+        "https:///evil.example",
+        "https://user:pass@brand.example/",
+        " JaVa\nScRiPt:alert(1)",
         "mailto:not-an-address",
         "tel:call-me",
     ],

@@ -14,11 +14,10 @@ template) they show placeholders such as “[Outlet address]”.
 import re
 from collections import defaultdict
 from datetime import datetime
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +25,14 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.rich_text import RichText
 
-from ..conf import distmark_settings
+from ..links import (  # noqa: F401 (re-exported)
+    INVALID_LINK_MESSAGE,
+    LINK_SCHEMES,
+    allowed_link_domains,
+    is_external_link,
+    validate_link,
+    validate_rich_text_links,
+)
 from ..sanitizing import sanitize_rich_text
 from .base import DistributableBlock, distributable, local_error
 
@@ -43,11 +49,12 @@ RICH_TEXT_FEATURES = ["bold", "italic", "h2", "h3", "ol", "ul", "link", "documen
 
 
 class SafeRichTextBlock(blocks.RichTextBlock):
-    """Rich text whose HTML is sanitised whenever it is cleaned.
+    """Rich text whose HTML is sanitised, and its links checked, when cleaned.
 
     The editor already limits what can be typed; sanitising on ``clean`` also
     covers values that never went through the editor (API, imports, a crafted
-    form post).
+    form post). Every link must pass the link policy (``..links``), as a call
+    to action's does: the editor refuses the block, naming the link.
     """
 
     def __init__(self, *args, features=None, **kwargs):
@@ -56,89 +63,14 @@ class SafeRichTextBlock(blocks.RichTextBlock):
     def clean(self, value):
         source = value.source if isinstance(value, RichText) else value
         # Sanitise first, so a value that was only a <script> counts as empty.
-        return super().clean(RichText(sanitize_rich_text(source)))
+        sanitized = sanitize_rich_text(source)
+        validate_rich_text_links(source, sanitized)
+        return super().clean(RichText(sanitized))
 
 
 # Links -----------------------------------------------------------------------
-
-LINK_SCHEMES = ("http", "https", "mailto", "tel")
-_WEB_URL = URLValidator(schemes=("http", "https"))
-_EMAIL = EmailValidator()
-_PHONE = re.compile(r"\+?[0-9][0-9 ().-]{1,30}")
-# Backslashes: browsers read them as "/", Python's URL parser does not, so
-# "https://evil.example\@brand.example" would pass a host check. Control
-# characters: browsers drop them, so "java\tscript:" becomes "javascript:".
-_NEVER_IN_LINKS = re.compile(r"[\\\x00-\x1f\x7f]")
-
-INVALID_LINK_MESSAGE = _(
-    "Enter a web address starting with https://, http://, mailto: or tel:, "
-    "or a path on this site starting with /."
-)
-
-
-def _ascii_host(host):
-    host = host.strip(".").lower()
-    try:
-        return host.encode("idna").decode("ascii")
-    except UnicodeError:
-        return host
-
-
-def allowed_link_domains():
-    domains = distmark_settings.ALLOWED_LINK_DOMAINS
-    if isinstance(domains, str):  # "brand.example" written without the tuple
-        domains = (domains,)
-    return tuple(
-        _ascii_host(domain.removeprefix("*."))
-        for domain in domains
-        if domain.strip(".*")
-    )
-
-
-def validate_link(value):
-    """Accept http(s), mailto and tel URLs and site-relative paths, nothing else.
-
-    With ``ALLOWED_LINK_DOMAINS`` set, a web address must point to one of
-    those domains or a subdomain. Mail and phone links have no host to check.
-    """
-    invalid = ValidationError(INVALID_LINK_MESSAGE, code="invalid_link")
-    if _NEVER_IN_LINKS.search(value):
-        raise invalid
-    if value.startswith("/"):
-        # "//host/path" is a link to another site with the scheme left out.
-        if value.startswith("//") or re.search(r"\s", value):
-            raise invalid
-        return
-    scheme, _sep, rest = value.partition(":")
-    scheme = scheme.lower()
-    if scheme not in LINK_SCHEMES or not rest:
-        raise invalid
-    if scheme == "mailto":
-        addresses = rest.split("?", 1)[0].split(",")
-        for address in addresses:
-            _EMAIL(address.strip())
-        return
-    if scheme == "tel":
-        if not _PHONE.fullmatch(rest):
-            raise invalid
-        return
-    _WEB_URL(value)
-    domains = allowed_link_domains()
-    if domains:
-        host = _ascii_host(urlsplit(value).hostname or "")
-        if not any(host == domain or host.endswith("." + domain) for domain in domains):
-            raise ValidationError(
-                _(
-                    "Links to “%(host)s” are not allowed. Link to %(domains)s "
-                    "(or one of their subdomains), or to a page of this site."
-                ),
-                code="link_domain_not_allowed",
-                params={"host": host, "domains": ", ".join(domains)},
-            )
-
-
-def is_external_link(url):
-    return bool(url) and url.lower().startswith(("http://", "https://"))
+# One policy for every link, in ..links; re-exported here, where blocks have
+# always imported it from.
 
 
 class LinkBlock(blocks.CharBlock):
