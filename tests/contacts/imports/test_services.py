@@ -56,8 +56,8 @@ def test_rejected_rows_are_reported_never_imported(demo):
     )
     job = run_import(demo.lille, content)
     assert job.status == ContactImport.Status.DONE, job.error
-    assert job.created_count == 2
-    assert job.rejected_count == 6
+    assert job.created_count == 1
+    assert job.rejected_count == 7
     rows = report_rows(job)
     reasons = {int(line): (field, reason) for line, field, _value, reason in rows}
     values = {int(line): value for line, _field, value, _reason in rows}
@@ -68,27 +68,16 @@ def test_rejected_rows_are_reported_never_imported(demo):
         "gone@example.com",
         "31/02/1990",
     )
-    assert reasons[4][1] == "Duplicate: this email is already on line 2"
+    assert reasons[2][1] == "Duplicate: this email is also on line 4, with other values"
+    assert reasons[4][1] == "Duplicate: this email is also on line 2, with other values"
     assert 5 not in reasons  # a "no" is kept, without consent
     assert reasons[6][0] == "shoe_size" and "Unknown attribute" in reasons[6][1]
     assert "suppression list" in reasons[7][1]
     assert reasons[8][0] == "birthday" and "Invalid date" in reasons[8][1]
     assert reasons[9][0] == "loyalty"
-    assert sorted(ours().values_list("email", "email_consent")) == [
+    assert list(ours().values_list("email", "email_consent")) == [
         ("noconsent@example.com", Consent.NONE),
-        ("ok@example.com", Consent.GRANTED),
     ]
-
-
-def test_duplicate_across_chunks_names_the_first_line(demo):
-    lines = [f"c{n}@example.com,C{n},yes" for n in range(10)]
-    lines.append("c2@example.com,Again,yes")
-    job = run_import(demo.lille, (HEADER + "\n".join(lines)).encode(), chunk_size=4)
-    assert job.created_count == 10
-    assert report_rows(job) == [
-        ["12", "email", "c2@example.com", "Duplicate: this email is already on line 4"]
-    ]
-    assert Contact.objects.get(email="c2@example.com").first_name == "C2"
 
 
 def test_upsert_updates_a_changed_row_and_keeps_the_rest(demo):
@@ -385,3 +374,92 @@ def test_sms_consent_is_withdrawn_alike(demo):
     assert (job.updated_count, job.rejected_count) == (1, 0)
     row.refresh_from_db()
     assert (row.email_consent, row.sms_consent) == (Consent.GRANTED, Consent.WITHDRAWN)
+
+
+# -- Duplicate rows (issue 14, hole 11) ------------------------------------------
+
+
+def reasons_by_line(job):
+    return {int(line): reason for line, _field, _value, reason in report_rows(job)}
+
+
+def test_two_different_rows_for_one_address_are_both_rejected(demo):
+    known = contact(demo.lille, "known@example.com", first_name="Known")
+    content = (
+        b"email,first_name,consent\n"
+        b"known@example.com,Wrong,yes\n"  # 2
+        b"fresh@example.com,Fresh,yes\n"  # 3
+        b"KNOWN@example.com ,Right,yes\n"  # 4
+        b"twin@example.com,Twin,no\n"  # 5
+        b"twin@example.com,Twin,yes\n"  # 6
+    )
+    job = run_import(demo.lille, content)
+    assert job.status == ContactImport.Status.DONE, job.error
+    assert (job.created_count, job.updated_count, job.rejected_count) == (1, 0, 4)
+    reasons = reasons_by_line(job)
+    assert reasons[2] == "Duplicate: this email is also on line 4, with other values"
+    assert reasons[4] == "Duplicate: this email is also on line 2, with other values"
+    assert "line 6" in reasons[5] and "line 5" in reasons[6]
+    known.refresh_from_db()
+    assert known.first_name == "Known"
+    assert sorted(ours().values_list("email", flat=True)) == [
+        "fresh@example.com",
+        "known@example.com",
+    ]
+
+
+def test_identical_duplicates_import_once_without_error(demo):
+    content = (
+        b"email,first_name,consent,tags\n"
+        b"anne@example.com,Anne,yes,vip|fid\n"
+        b" Anne@Example.com,Anne,oui,fid|vip\n"  # the same once normalised
+    )
+    job = run_import(demo.lille, content)
+    assert (job.created_count, job.unchanged_count, job.rejected_count) == (1, 1, 0)
+    assert not job.report
+    assert sorted(our_tags().values_list("name", flat=True)) == ["fid", "vip"]
+
+
+def test_a_conflicting_duplicate_in_a_later_chunk_undoes_the_first(demo):
+    known = contact(demo.lille, "c2@example.com", first_name="Stored")
+    lines = [f"c{n}@example.com,C{n},yes" for n in range(10)]
+    lines.append("c2@example.com,Again,yes")  # line 12, chunk 3; line 4 is chunk 1
+    lines.append("c5@example.com,C5,yes")  # line 13: identical to line 7
+    job = run_import(demo.lille, (HEADER + "\n".join(lines)).encode(), chunk_size=4)
+    assert job.status == ContactImport.Status.DONE, job.error
+    assert (job.created_count, job.updated_count, job.rejected_count) == (9, 0, 2)
+    assert (job.unchanged_count, job.total_rows) == (1, 12)
+    reasons = reasons_by_line(job)
+    assert "line 12" in reasons[4] and "line 4" in reasons[12]
+    known.refresh_from_db()
+    assert known.first_name == "Stored"
+    assert ours().count() == 10
+
+
+def test_three_rows_for_one_address_name_each_other(demo):
+    lines = [f"c{n}@example.com,C{n},yes" for n in range(10)]
+    lines[1] = "dup@example.com,One,yes"  # line 3, chunk 1
+    lines[3] = "dup@example.com,Two,yes"  # line 5, chunk 1
+    lines.append("dup@example.com,Three,yes")  # line 12, chunk 3
+    job = run_import(demo.lille, (HEADER + "\n".join(lines)).encode(), chunk_size=4)
+    assert job.rejected_count == 3
+    reasons = reasons_by_line(job)
+    assert "lines 5, 12" in reasons[3]
+    assert "lines 3, 12" in reasons[5]
+    assert "lines 3, 5" in reasons[12]
+    assert not ours().filter(email="dup@example.com").exists()
+
+
+def test_after_a_restart_an_address_whose_other_row_is_invalid_imports(demo):
+    lines = [f"c{n}@example.com,C{n},yes,," for n in range(10)]
+    lines[0] = "x@example.com,X,yes,,"  # line 2, chunk 1
+    lines.append("x@example.com,X,yes,,31/02/1990")  # line 12: its own error
+    lines.append("c3@example.com,Other,yes,,")  # line 13: repeats line 5 → restart
+    content = "email,first_name,consent,tags,birthday\n" + "\n".join(lines)
+    job = run_import(demo.lille, content.encode(), chunk_size=4, dry_run=True)
+    assert job.status == ContactImport.Status.DONE, job.error
+    reasons = reasons_by_line(job)
+    assert sorted(reasons) == [5, 12, 13]
+    assert "Invalid date" in reasons[12]
+    assert (job.created_count, job.rejected_count, job.total_rows) == (9, 3, 12)
+    assert not ours().exists()  # a dry run

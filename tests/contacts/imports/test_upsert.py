@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from tests.contacts.factories import contact
 from wagtail_distmark.contacts.imports import upsert
+from wagtail_distmark.contacts.imports.duplicates import RepeatedAcrossChunks
 from wagtail_distmark.contacts.imports.validation import RowValidator
 from wagtail_distmark.contacts.models import Contact, Suppression
 
@@ -72,31 +73,39 @@ def test_counts_and_unchanged_rows_untouched(demo):
     assert changed.first_name == "After" and changed.updated_at > before
 
 
-def test_duplicates_across_chunks_and_suppressed_addresses(demo):
+def test_repeats_of_an_earlier_chunk_and_suppressed_addresses(demo):
     Suppression.suppress("blocked@example.com", Suppression.Reason.HARD_BOUNCE)
-    with transaction.atomic():
-        upsert.create_stage()
-        write(demo.lille, [["a@example.com", "A", "yes", ""]], chunk=1)
-        v = RowValidator(
-            HEADER, MAPPING, {}, default_source="Import", now=timezone.now()
-        )
-        records = [
-            v.validate(10, ["a@example.com", "Again", "yes", ""])[0],
-            v.validate(11, ["Blocked@Example.com", "B", "yes", ""])[0],
-        ]
-        result = upsert.write_chunk(
+    now = timezone.now()
+    v = RowValidator(HEADER, MAPPING, {}, default_source="Import", now=now)
+
+    def chunk_2(*rows):
+        return upsert.write_chunk(
             2,
-            records,
+            [v.validate(line, cells)[0] for line, cells in rows],
             [],
             outlet_id=demo.lille.pk,
             mapped=set(MAPPING),
-            now=timezone.now(),
+            now=now,
             default_source="Import",
         )
+
+    with transaction.atomic():
+        upsert.create_stage()
+        write(demo.lille, [["a@example.com", "A", "yes", ""]], now=now)
+        # The same row again: dropped, counted unchanged; a suppressed
+        # address: rejected.
+        result = chunk_2(
+            (10, [" A@example.com", "A", "oui", ""]),
+            (11, ["Blocked@Example.com", "B", "yes", ""]),
+        )
+        reasons = {r.line: r.reason for r in result.rejected}
+        assert list(reasons) == [11] and "suppression" in reasons[11]
+        assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
+        # Another row for an address written by an earlier chunk: the import
+        # must start again (see duplicates).
+        with pytest.raises(RepeatedAcrossChunks):
+            chunk_2((12, ["a@example.com", "Again", "yes", ""]))
         upsert.drop_stage()
-    reasons = {r.line: r.reason for r in result.rejected}
-    assert "line 2" in reasons[10] and "suppression" in reasons[11]
-    assert (result.created, result.updated, result.unchanged) == (0, 0, 0)
     assert Contact.objects.get(email="a@example.com").first_name == "A"
     assert not Contact.objects.filter(email="blocked@example.com").exists()
 

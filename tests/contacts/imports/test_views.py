@@ -313,3 +313,44 @@ def test_a_no_in_a_file_withdraws_consent_through_the_admin(
     assert ours().get(email="nouveau@example.fr").email_consent == Consent.NONE
     result = client.get(url("detail", job.pk)).content.decode()
     assert url("report", job.pk) not in result
+
+
+def test_conflicting_rows_are_both_rejected_and_the_report_cannot_be_reimported(
+    login, demo, django_capture_on_commit_callbacks
+):
+    from tests.contacts.factories import contact
+
+    known = contact(demo.lille, "anne.leclerc@example.fr", first_name="Anne")
+    client = login("lille-editor")
+    content = (
+        "Courriel;Prénom;Consentement\r\n"
+        "ANNE.LECLERC@example.fr;Annette;oui\r\n"
+        "jean@example.fr;Jean;oui\r\n"
+        "anne.leclerc@example.fr;Anne-Marie;oui\r\n"
+    ).encode("cp1252")
+    upload(client, demo.lille, content)
+    job = start_with_auto_mapping(
+        client, ContactImport.objects.get(), django_capture_on_commit_callbacks
+    )
+    assert (job.created_count, job.rejected_count) == (1, 2)
+    report = client.get(url("report", job.pk))
+    body = b"".join(report.streaming_content)
+    text = body.decode()
+    assert (
+        '2,Courriel,anne.leclerc@example.fr,"Duplicate: this email is also on line 4, '
+        'with other values"'
+    ) in text
+    assert (
+        '4,Courriel,anne.leclerc@example.fr,"Duplicate: this email is also on line 2, '
+        'with other values"'
+    ) in text
+    known.refresh_from_db()
+    assert known.first_name == "Anne"
+
+    # The report is no contact file: uploading it is refused, clearly.
+    response = upload(client, demo.lille, body, name="rejected-rows.csv")
+    assert response.status_code == 200
+    assert "rejected rows report" in str(response.context["form"].errors)
+    assert ContactImport.objects.count() == 1
+    known.refresh_from_db()
+    assert known.first_name == "Anne"

@@ -9,8 +9,10 @@ from ...outlets.models import Outlet
 from .mapping import FIELDS, IGNORE, auto_map, target_choices
 from .reader import ImportFileError, open_table
 from .services import (
+    REPORT_REFUSED,
     importable_definitions,
     importable_outlets,
+    is_rejected_rows_report,
     restrict_mapping,
     writable_fields,
 )
@@ -85,6 +87,8 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
         finally:
             upload.seek(0)
+        if is_rejected_rows_report(header):
+            raise forms.ValidationError(REPORT_REFUSED)
         self.header, self.rows = header, rows
         return upload
 

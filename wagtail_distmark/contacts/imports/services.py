@@ -30,9 +30,15 @@ from ...outlets.roles import CONTACT_ACTION_ROLES
 from ..models import AttributeDefinition, ContactAccess, ContactImport
 from ..visibility import visible_attributes, visible_fields
 from . import upsert
-from .mapping import FIELDS, IGNORE, auto_map
+from .duplicates import (
+    ChunkRows,
+    HeldRows,
+    RepeatedAcrossChunks,
+    repeated_emails,
+)
+from .mapping import FIELDS, IGNORE, auto_map, normalise_header
 from .reader import ImportFileError, open_table
-from .validation import DUPLICATE, Rejection, RowValidator
+from .validation import Rejection, RowValidator
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +97,29 @@ def visible_imports(user):
     if user_is_hq(user):
         return imports
     return imports.filter(outlet__in=importable_outlets(user))
+
+
+def report_header():
+    """The rejected rows report's header, in the active language."""
+    return [_("line"), _("column"), _("value"), _("reason")]
+
+
+def is_rejected_rows_report(header):
+    """Whether ``header`` is a rejected rows report's, in any of the site's
+    languages. A report is no contact file: it holds a column of addresses
+    beside other rows' reasons, so it is refused rather than imported."""
+    names = [normalise_header(name) for name in header]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            if names == [normalise_header(name) for name in report_header()]:
+                return True
+    return False
+
+
+REPORT_REFUSED = _(
+    "This is a rejected rows report, not a contact file. Correct the rows it "
+    "names in your original file, then import that file again."
+)
 
 
 def safe_cell(value):
@@ -209,12 +238,7 @@ class ImportContactsAction:
         reporter = ProgressReporter(job)
         report = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115
         try:
-            with job.file.open("rb") as fileobj:
-                table = open_table(fileobj)
-                try:
-                    counts = self._run(table, report, reporter)
-                finally:
-                    table.close()
+            counts = self._run_file(report, reporter)
         except Exception as error:
             reporter.close()
             report.close()
@@ -242,13 +266,42 @@ class ImportContactsAction:
         job.save()
         return job
 
-    def _run(self, table, report, reporter):
+    def _run_file(self, report, reporter):
+        """Run the import on the file; once more, holding repeated addresses,
+        if a later chunk repeats an address an earlier one wrote differently
+        (see ``duplicates``: the first run is rolled back)."""
+        held = HeldRows({})
+        while True:
+            with self.contact_import.file.open("rb") as fileobj:
+                table = open_table(fileobj)
+                text = io.TextIOWrapper(report, "utf-8", newline="")
+                try:
+                    return self._run(table, text, reporter, held)
+                except RepeatedAcrossChunks:
+                    if held:  # never twice: every repeated address was held
+                        raise
+                finally:
+                    table.close()
+                    text.flush()
+                    text.detach()  # the report stays open
+            report.seek(0)
+            report.truncate()
+            with self.contact_import.file.open("rb") as fileobj:
+                table = open_table(fileobj)
+                try:
+                    held = HeldRows(repeated_emails(table.rows, self._email_index))
+                finally:
+                    table.close()
+
+    def _run(self, table, text, reporter, held):
         job = self.contact_import
         # What the user may write is checked here, whatever the mapping says:
         # a hidden field's column is left out, a hidden attribute is unknown.
         definitions = {
             d.key: d for d in importable_definitions(self.user, job.outlet_id)
         }
+        if is_rejected_rows_report(table.header):
+            raise ImportFileError(REPORT_REFUSED)
         mapping = list(job.mapping.get("columns") or [])
         if len(mapping) != len(table.header):
             mapping = auto_map(table.header, definitions)
@@ -268,9 +321,10 @@ class ImportContactsAction:
             now=now,
         )
         mapped = {t for t in mapping if t != IGNORE}
-        email_label = validator.label(mapping.index("email"), "email")
-        writer = csv.writer(text := io.TextIOWrapper(report, "utf-8", newline=""))
-        writer.writerow([_("line"), _("column"), _("value"), _("reason")])
+        self._email_index = mapping.index("email")
+        email_label = validator.label(self._email_index, "email")
+        writer = csv.writer(text)
+        writer.writerow(report_header())
         counts = dict.fromkeys(
             (
                 "processed_rows",
@@ -334,13 +388,16 @@ class ImportContactsAction:
             db.inc_thread_sharing()
             try:
                 chunk = 0
-                records, tags, rejections, seen = [], [], [], {}
+                rows, rejections = ChunkRows(email_label), []
 
                 def flush():
-                    nonlocal records, tags, rejections, seen, in_flight
+                    nonlocal rows, rejections, in_flight
+                    records, tags, set_aside, conflicts, identical = rows.finish()
+                    rejections += conflicts
+                    counts["unchanged_count"] += identical
                     collect()
                     reporter.report(counts["processed_rows"], total)
-                    if records:
+                    if records or set_aside:
                         future = chunk_writer.submit(
                             in_language(language, upsert.write_chunk),
                             chunk,
@@ -350,12 +407,13 @@ class ImportContactsAction:
                             mapped=mapped,
                             now=now,
                             default_source=default_source,
+                            set_aside=set_aside,
                             db=db,
                         )
                         in_flight = (future, rejections)
                     else:
                         finish(rejections)
-                    records, tags, rejections, seen = [], [], [], {}
+                    rows, rejections = ChunkRows(email_label), []
 
                 chunk = 1
                 processed = 0
@@ -365,27 +423,21 @@ class ImportContactsAction:
                     record, row_tags, errors = validate(line, cells)
                     if errors:
                         rejections.extend(errors)
-                    elif record[1] in seen:
-                        rejections.append(
-                            Rejection(
-                                line,
-                                email_label,
-                                str(DUPLICATE % {"line": seen[record[1]]}),
-                                record[1],
-                            )
-                        )
+                    elif not held:
+                        rows.add(record, row_tags)
                     else:
-                        seen[record[1]] = line
-                        records.append(record)
-                        if row_tags:
-                            tags.extend(
-                                (line, record[1], record[2], name) for name in row_tags
-                            )
+                        group = held.hold(record, row_tags)
+                        if group is None:
+                            rows.add(record, row_tags)
+                        elif group:
+                            rows.add_rows(group)
                     if processed % self.chunk_size == 0:
                         counts["processed_rows"] = processed
                         flush()
                         chunk += 1
                 counts["processed_rows"] = processed
+                for group in held.rest():
+                    rows.add_rows(group)
                 flush()
                 collect()
             finally:
@@ -406,7 +458,5 @@ class ImportContactsAction:
                     contact_count=counts["created_count"] + counts["updated_count"],
                     detail={"import": job.pk, "file": job.original_name},
                 )
-        text.flush()
-        text.detach()
         counts["total_rows"] = counts["processed_rows"]
         return counts

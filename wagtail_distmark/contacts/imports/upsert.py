@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from django.db import DatabaseError, connection
 
 from ..models import Consent, Contact, ContactTag, Suppression
+from .duplicates import RepeatedAcrossChunks
 from .validation import (
     CONSENT_KEEP,
     CONSENT_REFUSED,
-    DUPLICATE,
     RECORD_FIELDS,
     SUPPRESSED,
     Rejection,
@@ -118,7 +118,10 @@ def drop_stage(db=connection):
         cursor.execute(f"DROP TABLE IF EXISTS temp.{STAGE_TAGS}")
 
 
-def _stage_rows(db, chunk, records, tags):
+def _stage_rows(db, chunk, records, tags, set_aside=()):
+    """Stage the chunk's rows, and ``set_aside`` (rows rejected as
+    conflicting duplicates) under ``-chunk``: never written, but found by
+    later chunks' duplicate check."""
     columns = ", ".join(("chunk", *RECORD_FIELDS))
     with db.cursor() as cursor:
         if _pg(db):
@@ -126,6 +129,8 @@ def _stage_rows(db, chunk, records, tags):
             with raw.copy(f"COPY {STAGE} ({columns}) FROM STDIN") as copy:
                 for record in records:
                     copy.write_row((chunk, *record))
+                for record in set_aside:
+                    copy.write_row((-chunk, *record))
             if tags:
                 with raw.copy(
                     f"COPY {STAGE_TAGS} (chunk, line, email, email_hash, name) FROM STDIN"
@@ -149,7 +154,7 @@ def _stage_rows(db, chunk, records, tags):
                 adapted[value] = ops.adapt_datetimefield_value(value)
             return adapted[value]
 
-        def adapt(record):
+        def adapt(record, chunk=chunk):
             row = [chunk, *record]
             day = record[date_at]
             row[date_at + 1] = day.isoformat() if day else None
@@ -160,7 +165,7 @@ def _stage_rows(db, chunk, records, tags):
         placeholders = ", ".join(["%s"] * (len(RECORD_FIELDS) + 1))
         cursor.executemany(
             f"INSERT INTO {STAGE} ({columns}) VALUES ({placeholders})",
-            [adapt(r) for r in records],
+            [adapt(r) for r in records] + [adapt(r, -chunk) for r in set_aside],
         )
         if tags:
             cursor.executemany(
@@ -171,24 +176,11 @@ def _stage_rows(db, chunk, records, tags):
 
 
 def _reject_in_stage(cursor, chunk):
-    """Rows seen on an earlier line, and suppressed addresses: reported and
-    taken out of the stage."""
+    """Suppressed addresses, reported and taken out of the stage; then rows
+    repeating an address of an earlier chunk: dropped when identical to the
+    row written then (they count as unchanged), else ``RepeatedAcrossChunks``.
+    Returns the rejections."""
     rejected = []
-    # Correlated lookups through the email index: the temporary tables have
-    # no statistics, and a join plan would scan the whole stage per chunk.
-    cursor.execute(
-        f"""SELECT line, first, email FROM (
-                SELECT n.line, n.email, (SELECT MIN(o.line) FROM {STAGE} o
-                                WHERE o.email = n.email AND o.chunk + 0 < n.chunk
-                               ) AS first
-                FROM {STAGE} n WHERE n.chunk = %s) AS d
-            WHERE first IS NOT NULL""",
-        [chunk],
-    )
-    for line, first, email in cursor.fetchall():
-        rejected.append(
-            Rejection(line, "email", str(DUPLICATE % {"line": first}), email)
-        )
     cursor.execute(
         f"""SELECT s.line, s.email FROM {STAGE} s
             JOIN {Suppression._meta.db_table} p ON p.email_hash = s.email_hash
@@ -198,20 +190,72 @@ def _reject_in_stage(cursor, chunk):
     for line, email in cursor.fetchall():
         rejected.append(Rejection(line, "email", str(SUPPRESSED), email))
     if rejected:
-        lines = [r.line for r in rejected]
-        for table in (STAGE, STAGE_TAGS):
-            # A negative chunk keeps the row for later duplicate checks (its
-            # line is the first) without importing it.
-            if table == STAGE:
-                sql = f"UPDATE {STAGE} SET chunk = -chunk"
-            else:
-                sql = f"DELETE FROM {STAGE_TAGS}"
-            placeholders = ", ".join(["%s"] * len(lines))
-            cursor.execute(
-                f"{sql} WHERE chunk = %s AND line IN ({placeholders})",
-                [chunk, *lines],
-            )
+        # A negative chunk keeps the row for later duplicate checks without
+        # importing it.
+        _take_out(cursor, chunk, [r.line for r in rejected], keep=True)
+    # Correlated lookups through the email index: the temporary tables have
+    # no statistics, and a join plan would scan the whole stage per chunk.
+    cursor.execute(
+        f"""SELECT line, email FROM (
+                SELECT n.line, n.email, (SELECT MIN(o.line) FROM {STAGE} o
+                                WHERE o.email = n.email AND o.chunk + 0 < n.chunk
+                               ) AS first
+                FROM {STAGE} n WHERE n.chunk = %s) AS d
+            WHERE first IS NOT NULL""",
+        [chunk],
+    )
+    repeated = dict(cursor.fetchall())
+    if repeated:
+        _drop_identical_repeats(cursor, chunk, repeated)
     return rejected
+
+
+def _take_out(cursor, chunk, lines, *, keep):
+    """Take the chunk's rows on ``lines`` out of the upsert (and their tags);
+    ``keep``: under ``-chunk``, for later duplicate checks."""
+    placeholders = ", ".join(["%s"] * len(lines))
+    where = f"WHERE chunk = %s AND line IN ({placeholders})"
+    cursor.execute(f"DELETE FROM {STAGE_TAGS} {where}", [chunk, *lines])
+    if keep:
+        cursor.execute(f"UPDATE {STAGE} SET chunk = -chunk {where}", [chunk, *lines])
+    else:
+        cursor.execute(f"DELETE FROM {STAGE} {where}", [chunk, *lines])
+
+
+def _drop_identical_repeats(cursor, chunk, repeated):
+    """Rows (``{line: email}``) whose address an earlier chunk had: each must
+    be identical to the one row written then, or the import starts again."""
+    emails = sorted(set(repeated.values()))
+    placeholders = ", ".join(["%s"] * len(emails))
+    columns = ", ".join(RECORD_FIELDS[1:])
+    cursor.execute(
+        f"SELECT chunk, line, {columns} FROM {STAGE} WHERE email IN ({placeholders})",
+        emails,
+    )
+    staged = {}
+    for chunk_of, line, *values in cursor.fetchall():
+        staged.setdefault(values[0], []).append((chunk_of, line, tuple(values)))
+    cursor.execute(
+        f"SELECT chunk, line, name FROM {STAGE_TAGS} WHERE email IN ({placeholders})",
+        emails,
+    )
+    tags = {}
+    for chunk_of, line, name in cursor.fetchall():
+        tags.setdefault((chunk_of, line), set()).add(name)
+    identical = []
+    for line, email in repeated.items():
+        rows = staged[email]
+        (this,) = [r for r in rows if r[0] == chunk and r[1] == line]
+        earlier = [r for r in rows if r is not this]
+        if len(earlier) != 1 or earlier[0][0] < 0:
+            raise RepeatedAcrossChunks(email)
+        (written,) = earlier
+        if written[2] != this[2] or tags.get(written[:2], set()) != tags.get(
+            this[:2], set()
+        ):
+            raise RepeatedAcrossChunks(email)
+        identical.append(line)
+    _take_out(cursor, chunk, identical, keep=False)
 
 
 def _resolved_consent(status):
@@ -317,14 +361,25 @@ def _upsert_sql(db, mapped):
 
 
 def write_chunk(
-    chunk, records, tags, *, outlet_id, mapped, now, default_source, db=connection
+    chunk,
+    records,
+    tags,
+    *,
+    outlet_id,
+    mapped,
+    now,
+    default_source,
+    set_aside=(),
+    db=connection,
 ):
     """Stage, check and upsert one chunk; ``ChunkResult`` with the counts.
 
+    ``set_aside``: rows rejected as conflicting duplicates, staged only.
     ``db``: the connection (wrapper) of the import's transaction, passed in
     because the import writes chunks from a worker thread (``services``).
+    Raises ``RepeatedAcrossChunks`` (see ``duplicates``).
     """
-    _stage_rows(db, chunk, records, tags)
+    _stage_rows(db, chunk, records, tags, set_aside)
     params = {
         "outlet": outlet_id,
         "chunk": chunk,
