@@ -12,6 +12,13 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # An outlet-scoped snippet with a workflow, standing in for campaigns.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
 
+# Subscription rate limits: in this process only, so concurrent test runs
+# never share counts (the example site's file cache would).
+CACHES = {  # noqa: F405
+    **CACHES,  # noqa: F405
+    "distmark": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
+
 # Import files and reports go to a throwaway directory, removed at exit.
 import atexit  # noqa: E402
 import shutil  # noqa: E402

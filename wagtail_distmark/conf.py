@@ -46,10 +46,18 @@ DEFAULTS = {
     # Local roles that may export their outlets' contacts (HQ always may):
     # "manager", "region_manager", "editor".
     "CONTACT_EXPORT_ROLES": ("manager", "region_manager"),
-    # Subscription forms: attempts per IP address per hour, and how long the
-    # confirmation link stays valid.
+    # Subscription forms: attempts per client address and outlet per hour, and
+    # how long the confirmation link stays valid.
     "SUBSCRIPTION_RATE_LIMIT": 10,
     "SUBSCRIPTION_CONFIRM_DAYS": 7,
+    # The Django cache (settings.CACHES alias) counting subscription attempts:
+    # one every process shares (Redis, database), not a per-process LocMemCache.
+    "SUBSCRIPTION_CACHE_ALIAS": "default",
+    # Behind a reverse proxy: the request.META key of the header it appends the
+    # client's address to ("HTTP_X_FORWARDED_FOR"), and how many proxies of
+    # yours append to it. None: the client is REMOTE_ADDR.
+    "SUBSCRIPTION_CLIENT_IP_HEADER": None,
+    "SUBSCRIPTION_TRUSTED_PROXY_COUNT": 1,
     # Django storage alias (settings.STORAGES) for contact import files and
     # reports: personal data, never the public media storage.
     "PRIVATE_STORAGE_ALIAS": "distmark_private",

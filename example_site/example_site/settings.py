@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Scopes Wagtail's own admin screens to each outlet user's outlets.
+    "wagtail_distmark.isolation.middleware.AdminRouteScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -171,7 +173,19 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Local publishing needs earlier workflow steps to run again on a changed page.
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 
+# Subscription forms count attempts in a cache every process shares: files
+# on disk are enough for the demo (use Redis, Memcached or the database cache
+# in production). Wagtail keeps its own caches per process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "distmark": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": BASE_DIR / "cache",
+    },
+}
+
 WAGTAIL_DISTMARK = {
+    "SUBSCRIPTION_CACHE_ALIAS": "distmark",
     "IMAGE_MIN_WIDTH": 200,
     "IMAGE_MIN_HEIGHT": 150,
     "DOCUMENT_MAX_UPLOAD_SIZE": 10 * 1024 * 1024,

@@ -3,26 +3,49 @@
 A visitor posts the form of a subscription block on an outlet's page: the
 address becomes a contact of that outlet (the outlet is found from the page,
 never from the form), with email consent pending, and receives a signed link.
-Opening it grants consent. Robots are turned away by a honeypot field and a
-rate limit per address and per IP; addresses on the suppression list are
-never written to, and the visitor is not told (nothing leaks).
+Opening it grants consent, for that request only: the link names the moment
+the request was made, so a withdrawal or a newer request voids it.
+
+Only a live page that shows a subscription block accepts subscriptions.
+Robots are turned away by a honeypot field and rate limits kept in a cache
+every process shares: per client address and outlet, and per email address.
+Addresses on the suppression list are never written to, and the visitor is
+not told (nothing leaks).
 """
+
+import ipaddress
 
 from django import forms
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from wagtail.blocks import ListBlock, StreamBlock, StructBlock
+from wagtail.fields import StreamField
 
 from ..conf import distmark_settings
 from ..emails import render_text
+from ..inheritance.merge import HIDDEN, Merge
 from ..workflows.objects import outlet_for
-from .models import Consent, Contact, Suppression, normalise_email
+from .blocks import SubscriptionBlock
+from .models import Consent, Contact, Suppression, email_hash, normalise_email
 
 SIGNING_SALT = "wagtail_distmark.subscription"
+#: Confirmation emails one address may be sent per hour, network-wide.
+EMAIL_RATE_LIMIT = 3
+RATE_PERIOD = 3600
+
+# What opening a confirmation link did.
+CONFIRMED = "confirmed"
+ALREADY_CONFIRMED = "already_confirmed"
+WITHDRAWN = "withdrawn"  # consent withdrawn (or cleared) after the link was sent
+SUPERSEDED = "superseded"  # a newer request sent a newer link
+INVALID = "invalid"  # tampered, expired, or its contact gone
 
 
 class SubscriptionForm(forms.Form):
@@ -39,81 +62,244 @@ class RateLimited(Exception):
     pass
 
 
-def _hit(key, limit, period):
-    """Count one attempt for ``key``; True while within ``limit`` per ``period``."""
-    cache.add(key, 0, period)
+class NoSubscriptionForm(ValueError):
+    pass
+
+
+# Where the forms are.
+
+
+def shows_subscription_form(page):
+    """Whether ``page`` (specific, live row) shows a subscription block.
+
+    Read from the stored block data, not by rendering: the page's own
+    StreamFields, and for an outlet page built on an HQ template what the
+    merge shows (HQ's blocks, the local zone with the outlet's blocks or
+    HQ's default ones, hidden blocks left out). A few queries, whatever the
+    page holds.
+    """
+    merge = getattr(page, "merge", None)
+    if isinstance(merge, Merge) and any(
+        _holds_form(merged.block, merged.raw)
+        for merged in merge.blocks
+        if merged.state != HIDDEN
+    ):
+        return True
+    return any(
+        _holds_form(field.stream_block, getattr(page, field.name).raw_data)
+        for field in page._meta.concrete_fields
+        if isinstance(field, StreamField)
+    )
+
+
+def _holds_form(block, raw):
+    if isinstance(block, SubscriptionBlock):
+        return True
+    if isinstance(block, StreamBlock):
+        return any(
+            _holds_form(block.child_blocks[child["type"]], child.get("value"))
+            for child in raw or ()
+            if isinstance(child, dict) and child.get("type") in block.child_blocks
+        )
+    if isinstance(block, StructBlock):
+        return isinstance(raw, dict) and any(
+            _holds_form(child, raw.get(name))
+            for name, child in block.child_blocks.items()
+        )
+    if isinstance(block, ListBlock):
+        return any(
+            _holds_form(
+                block.child_block,
+                # Items stored as {"type": "item", "value": …, "id": …}, or bare.
+                item["value"]
+                if isinstance(item, dict) and item.get("type") == "item"
+                else item,
+            )
+            for item in raw or ()
+        )
+    return False
+
+
+# Rate limits.
+
+
+def client_address(request):
+    """The visitor's address, as the rate limit counts it.
+
+    ``REMOTE_ADDR`` unless ``SUBSCRIPTION_CLIENT_IP_HEADER`` names the header
+    your proxies append the client's address to: then the entry
+    ``SUBSCRIPTION_TRUSTED_PROXY_COUNT`` places from the right, the one your
+    outermost proxy wrote (entries left of it come from the client and may be
+    forged). A header with fewer entries did not pass through all your
+    proxies: ``REMOTE_ADDR`` counts. IPv6 addresses count by /64 network,
+    the block one client usually holds.
+    """
+    header = distmark_settings.SUBSCRIPTION_CLIENT_IP_HEADER
+    if header:
+        entries = [e.strip() for e in request.META.get(header, "").split(",")]
+        entries = [e for e in entries if e]
+        proxies = max(1, int(distmark_settings.SUBSCRIPTION_TRUSTED_PROXY_COUNT))
+        if len(entries) >= proxies:
+            address = _bucket(entries[-proxies])
+            if address:
+                return address
+    remote = request.META.get("REMOTE_ADDR", "")
+    return _bucket(remote) or remote
+
+
+def _bucket(value):
+    """``value`` as an address (a port dropped), an IPv6 one as its /64; or ''."""
+    if value.startswith("["):  # [2001:db8::1]:443
+        value = value[1:].split("]", 1)[0]
+    elif value.count(":") == 1:  # 203.0.113.5:443
+        value = value.split(":", 1)[0]
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return ""
+    if address.version == 6:
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def rate_limit_cache():
+    return caches[distmark_settings.SUBSCRIPTION_CACHE_ALIAS]
+
+
+def _hit(cache, key, limit):
+    """Count one attempt for ``key``; True while within ``limit`` per period."""
+    cache.add(key, 0, RATE_PERIOD)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, period)
+        cache.set(key, 1, RATE_PERIOD)
         count = 1
     return count <= limit
 
 
-def check_rate(ip, email):
+def check_rate(outlet, client, email):
+    """Refuse a client flooding one outlet's forms (other outlets' stay open
+    to it) and an address mailed too often (by anyone, from any outlet)."""
+    cache = rate_limit_cache()
     limit = distmark_settings.SUBSCRIPTION_RATE_LIMIT
-    period = 3600
-    if not _hit(f"distmark:subscribe:ip:{ip}", limit, period) or not _hit(
-        f"distmark:subscribe:email:{email}", 3, period
+    if not _hit(
+        cache, f"distmark:subscribe:client:{outlet.pk}:{client}", limit
+    ) or not _hit(
+        cache, f"distmark:subscribe:email:{email_hash(email)}", EMAIL_RATE_LIMIT
     ):
         raise RateLimited
 
 
+# Subscribing and confirming.
+
+
 def confirmation_token(contact):
-    return signing.dumps({"c": contact.pk, "h": contact.email_hash}, salt=SIGNING_SALT)
+    """A signed link for this very request: the contact and when it asked."""
+    return signing.dumps(
+        {
+            "c": contact.pk,
+            "h": contact.email_hash,
+            "p": contact.email_consent_at.isoformat(),
+        },
+        salt=SIGNING_SALT,
+    )
+
+
+def confirmation_url(outlet, page, token):
+    """The link on the outlet's own site (its configured hostname and port),
+    never the Host header a request claimed."""
+    site = outlet.site or page.get_site()
+    path = reverse("distmark_subscribe_confirm", args=[token])
+    return f"{site.root_url}{path}" if site else path
+
+
+class Subscription:
+    """Subscribing through one page's form."""
+
+    def __init__(self, page):
+        self.page = page
+
+    @cached_property
+    def outlet(self):
+        """The page's outlet, or None when the page shows no subscription form
+        or belongs to no outlet."""
+        if not shows_subscription_form(self.page):
+            return None
+        return outlet_for(self.page)
+
+    @transaction.atomic
+    def subscribe(self, email, first_name=""):
+        """Record a subscription request and send its link; return the
+        contact, or None when the address is suppressed (nothing written,
+        nothing sent)."""
+        outlet, page = self.outlet, self.page
+        if outlet is None:
+            raise NoSubscriptionForm("The page shows no subscription form.")
+        if Suppression.is_suppressed(email):
+            return None
+        contact, created = Contact.objects.select_for_update().get_or_create(
+            outlet=outlet, email=email, defaults={"first_name": first_name}
+        )
+        if contact.email_consent == Consent.GRANTED:
+            return contact  # already subscribed: nothing to confirm
+        contact.email_consent = Consent.PENDING
+        contact.email_consent_at = timezone.now()
+        contact.email_consent_source = f"subscription form: {page.url or page.pk}"[:255]
+        if first_name and not contact.first_name:
+            contact.first_name = first_name
+        contact.save()
+        confirm_url = confirmation_url(outlet, page, confirmation_token(contact))
+        transaction.on_commit(
+            lambda: send_mail(
+                str(
+                    _("Confirm your subscription to %(outlet)s")
+                    % {"outlet": outlet.name}
+                ),
+                render_text(
+                    "wagtail_distmark/contacts/subscription/confirm_email.txt",
+                    {"outlet": outlet, "confirm_url": confirm_url},
+                ),
+                None,
+                [contact.email],
+            )
+        )
+        return contact
 
 
 @transaction.atomic
-def subscribe(page, email, first_name="", request=None):
-    """Record a subscription request; return the contact, or None when the
-    address is suppressed (nothing written, nothing sent)."""
-    outlet = outlet_for(page)
-    if outlet is None:
-        raise ValueError("The page belongs to no outlet.")
-    if Suppression.is_suppressed(email):
-        return None
-    contact, created = Contact.objects.select_for_update().get_or_create(
-        outlet=outlet, email=email, defaults={"first_name": first_name}
-    )
-    if contact.email_consent == Consent.GRANTED:
-        return contact  # already subscribed: nothing to confirm
-    contact.email_consent = Consent.PENDING
-    contact.email_consent_at = timezone.now()
-    contact.email_consent_source = f"subscription form: {page.url or page.pk}"[:255]
-    if first_name and not contact.first_name:
-        contact.first_name = first_name
-    contact.save()
-    path = reverse("distmark_subscribe_confirm", args=[confirmation_token(contact)])
-    confirm_url = request.build_absolute_uri(path) if request else path
-    transaction.on_commit(
-        lambda: send_mail(
-            str(_("Confirm your subscription to %(outlet)s") % {"outlet": outlet.name}),
-            render_text(
-                "wagtail_distmark/contacts/subscription/confirm_email.txt",
-                {"outlet": outlet, "confirm_url": confirm_url},
-            ),
-            None,
-            [contact.email],
-        )
-    )
-    return contact
-
-
 def confirm(token):
-    """Grant consent for a valid, unexpired token; return the contact or None."""
+    """Grant consent for the pending request ``token`` was sent for.
+
+    Return ``(outcome, contact)``: CONFIRMED, or why not; the contact is None
+    for an INVALID link.
+    """
     max_age = distmark_settings.SUBSCRIPTION_CONFIRM_DAYS * 86400
     try:
         data = signing.loads(token, salt=SIGNING_SALT, max_age=max_age)
     except signing.BadSignature:
-        return None
-    contact = Contact.objects.filter(
-        pk=data.get("c"), email_hash=data.get("h"), erased_at__isnull=True
-    ).first()
-    if contact is None or Suppression.is_suppressed(contact.email):
-        return None
-    if contact.email_consent != Consent.GRANTED:
-        contact.email_consent = Consent.GRANTED
-        contact.email_consent_at = timezone.now()
-        contact.email_consent_source = "double opt-in"
-        contact.save()
-    return contact
+        return INVALID, None
+    contact = (
+        Contact.objects.select_for_update()
+        .filter(pk=data.get("c"), email_hash=data.get("h"), erased_at__isnull=True)
+        .first()
+    )
+    requested_at = parse_datetime(data.get("p") or "")
+    if (
+        contact is None
+        or requested_at is None
+        or Suppression.is_suppressed(contact.email)
+    ):
+        return INVALID, None
+    if contact.email_consent == Consent.GRANTED:
+        return ALREADY_CONFIRMED, contact
+    if contact.email_consent != Consent.PENDING:
+        return WITHDRAWN, contact
+    if contact.email_consent_at != requested_at:
+        return SUPERSEDED, contact
+    contact.email_consent = Consent.GRANTED
+    contact.email_consent_at = timezone.now()
+    contact.email_consent_source = "double opt-in"
+    contact.save()
+    return CONFIRMED, contact
