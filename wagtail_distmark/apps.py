@@ -13,22 +13,10 @@ class WagtailDistmarkAppConfig(AppConfig):
         # registers them whether or not the project lists rules' autodiscovery app.
         from . import rules  # noqa: F401
         from .contacts import system_checks as contact_checks  # noqa: F401
-        from .isolation import system_checks as isolation_checks  # noqa: F401
         from .media import system_checks as media_checks  # noqa: F401
         from .workflows import system_checks  # noqa: F401
 
         self.connect_signals()
-        self.index_references()
-
-    def index_references(self):
-        # An outlet's profile shows its manager's photo on every outlet page:
-        # Wagtail's reference index then counts it among the image's uses, and
-        # the unusable asset check reports it.
-        from wagtail.models import ReferenceIndex
-
-        from .outlets.models import Outlet
-
-        ReferenceIndex.register_model(Outlet)
 
     def connect_signals(self):
         from django.core.signals import request_finished
