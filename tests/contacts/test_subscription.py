@@ -405,17 +405,19 @@ def test_a_granted_contact_is_not_asked_again(
 
 
 @pytest.mark.parametrize(
-    ("data", "status"),
+    ("data", "message"),
     [
-        ({"email": "not-an-address"}, 400),
-        ({"email": "a@example.com", "page": 999999}, 400),
-        ({"email": "a@example.com", "page": "abc"}, 400),
+        ({"email": "not-an-address"}, "Please enter a valid email address."),
+        ({"email": "a@example.com", "page": 999999}, "This page does not exist."),
+        ({"email": "a@example.com", "page": "abc"}, "This page does not exist."),
+        ({"email": "a@example.com", "page": ""}, "This page does not exist."),
     ],
 )
-def test_bad_input_is_refused_clearly(client, demo, lille_page, data, status):
+def test_bad_input_is_refused_clearly(client, demo, lille_page, data, message):
     payload = {"page": lille_page.pk, **data}
     response = client.post(reverse(SUBSCRIBE), payload)
-    assert response.status_code == status
+    assert response.status_code == 400
+    assert message in response.content.decode()
     assert not Contact.objects.filter(email="a@example.com").exists()
 
 

@@ -61,7 +61,7 @@ def result(request, title, message, status=200, back_url=None):
 @require_POST
 def subscribe_view(request):
     form = SubscriptionForm(request.POST)
-    if not form.is_valid():
+    if not form.is_valid() and "email" in form.errors:
         return result(
             request,
             _("Subscription"),
@@ -69,12 +69,16 @@ def subscribe_view(request):
             status=400,
             back_url=request.META.get("HTTP_REFERER"),
         )
-    page = Page.objects.live().filter(pk=form.cleaned_data["page"]).first()
+    page = (
+        Page.objects.live().filter(pk=form.cleaned_data["page"]).first()
+        if form.is_valid()
+        else None
+    )
     if page is None:
         return result(request, _("Subscription"), _("This page does not exist."), 400)
     # Only a page showing a subscription form, for its own outlet.
-    request_for_page = Subscription(page.specific)
-    if request_for_page.outlet is None:
+    page_subscription = Subscription(page.specific)
+    if page_subscription.outlet is None:
         return result(
             request, _("Subscription"), _("This page has no subscription form."), 400
         )
@@ -83,7 +87,7 @@ def subscribe_view(request):
         return result(request, _("Almost done"), CHECK_INBOX)
     try:
         check_rate(
-            request_for_page.outlet,
+            page_subscription.outlet,
             client_address(request),
             form.cleaned_data["email"],
         )
@@ -94,7 +98,7 @@ def subscribe_view(request):
             _("Too many attempts. Please try again in an hour."),
             status=429,
         )
-    request_for_page.subscribe(
+    page_subscription.subscribe(
         form.cleaned_data["email"], form.cleaned_data["first_name"]
     )
     return result(request, _("Almost done"), CHECK_INBOX, back_url=page.url)
