@@ -12,12 +12,15 @@ from wagtail.blocks.base import BlockWidget
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.rich_text import RichText
-from wagtail.test.utils.form_data import rich_text
 
-from tests.inheritance.editing import edit_url, form_data, spring_page, value_name
+from tests.inheritance.editing import (
+    edit_url,
+    form_data,
+    local_zone_rich_text,
+    spring_page,
+)
 from wagtail_distmark.blocks.base import is_distributable
 from wagtail_distmark.blocks.library import (
-    RICH_TEXT_FEATURES,
     CallToActionBlock,
     CallToActionContent,
     EventBlock,
@@ -213,21 +216,6 @@ def test_rich_text_links_follow_the_allowed_domains():
     assert "“cheap.example”" in excinfo.value.messages[0]
 
 
-ZONE = value_name(spring.LOCAL_ZONE_ID, "blocks")
-
-
-def zone_text(html):
-    """The editor's fields for one rich text block in the local zone."""
-    return {
-        f"{ZONE}-count": "1",
-        f"{ZONE}-0-type": "rich_text",
-        f"{ZONE}-0-deleted": "",
-        f"{ZONE}-0-order": "0",
-        f"{ZONE}-0-id": "0d9c8a2e-2222-4222-8222-000000000001",
-        f"{ZONE}-0-value": rich_text(html, features=RICH_TEXT_FEATURES),
-    }
-
-
 def zone_messages(response):
     """The messages shown under the local zone's blocks."""
     [error] = response.context["form"].errors.as_data()["overrides"]
@@ -260,7 +248,9 @@ def test_the_page_editor_refuses_an_off_site_rich_text_link_naming_it(
     page = spring_page(demo.lille)
     response = login("lille-editor").post(
         edit_url(page),
-        form_data(page, **zone_text(f'<p>Our offer <a href="{link}">here</a></p>')),
+        form_data(
+            page, **local_zone_rich_text(f'<p>Our offer <a href="{link}">here</a></p>')
+        ),
     )
     assert response.status_code == 200
     [message] = zone_messages(response)
@@ -279,7 +269,8 @@ def test_the_page_editor_applies_the_allowed_domains_to_rich_text(
     response = client.post(
         edit_url(page),
         form_data(
-            page, **zone_text('<p><a href="https://cheap.example/">deal</a></p>')
+            page,
+            **local_zone_rich_text('<p><a href="https://cheap.example/">deal</a></p>'),
         ),
     )
     assert response.status_code == 200
@@ -288,7 +279,10 @@ def test_the_page_editor_applies_the_allowed_domains_to_rich_text(
     response = client.post(
         edit_url(page),
         form_data(
-            page, **zone_text('<p><a href="https://shop.brand.example/">shop</a></p>')
+            page,
+            **local_zone_rich_text(
+                '<p><a href="https://shop.brand.example/">shop</a></p>'
+            ),
         ),
     )
     assert response.status_code == 302
@@ -383,6 +377,8 @@ def test_allowed_domains_accept_the_domain_its_subdomains_and_non_web_links(link
         ("https://evilbrand.example/", "evilbrand.example"),
         ("https://brand.example.evil.example/", "brand.example.evil.example"),
         ("https://brand.example@evil.example/", "evil.example"),
+        # A look-alike with a Cyrillic "а", named as it really is.
+        ("https://br\u0430nd.example/", "xn--brnd-63d.example"),
     ],
 )
 def test_allowed_domains_refuse_other_hosts_and_name_them(link, host):

@@ -53,3 +53,21 @@ def form_errors(response):
         )
         errors.setdefault("field", []).extend(error.messages)
     return errors
+
+
+def local_zone_rich_text(html, features=None):
+    """The editor's fields for one rich text block, ``html``, in the Spring
+    promotion's local zone (posted as Draftail sends it)."""
+    from wagtail.test.utils.form_data import rich_text
+
+    from wagtail_distmark.blocks.library import RICH_TEXT_FEATURES
+
+    zone = value_name(spring.LOCAL_ZONE_ID, "blocks")
+    return {
+        f"{zone}-count": "1",
+        f"{zone}-0-type": "rich_text",
+        f"{zone}-0-deleted": "",
+        f"{zone}-0-order": "0",
+        f"{zone}-0-id": "0d9c8a2e-2222-4222-8222-000000000001",
+        f"{zone}-0-value": rich_text(html, features=features or RICH_TEXT_FEATURES),
+    }

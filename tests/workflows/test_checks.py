@@ -4,18 +4,27 @@ import uuid
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail import hooks
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import Page
+from wagtail.snippets.blocks import SnippetChooserBlock
 
+from tests.inheritance.editing import local_zone_rich_text
+from tests.testapp.models import LocalOffer
 from tests.workflows.flow import (
     allow_in_local_zone,
     filled,
     result,
     spring_page,
+    submit,
+    task_states,
     with_values,
 )
 from wagtail_distmark.inheritance import demo as spring
+from wagtail_distmark.inheritance.models import TemplatePage
 from wagtail_distmark.inheritance.overrides import make_override
 from wagtail_distmark.workflows.checks import (
     CHECKS_HOOK,
@@ -25,6 +34,7 @@ from wagtail_distmark.workflows.checks import (
     Check,
     ComplianceSubject,
     Finding,
+    LinkedContentCheck,
     get_checks,
     run_checks,
 )
@@ -44,7 +54,7 @@ def test_a_filled_in_page_passes_every_check(demo):
     report = run_checks(filled(spring_page(demo.lille)))
     assert report.passed
     assert {r.status for r in report.results} == {PASSED}
-    assert report.summary() == "All 7 brand checks passed."
+    assert report.summary() == "All 8 brand checks passed."
 
 
 def test_required_blocks_name_the_block_and_field(demo):
@@ -218,3 +228,133 @@ def test_findings_without_a_block_read_well(demo):
     page.hq_template = None
     report = run_checks(page)
     assert "- The HQ template this page was built on was deleted." in report.summary()
+
+
+# Links and references in what the outlet wrote -------------------------------
+
+
+def rich_text_zone(page, html):
+    return local_zone(page, ("rich_text", html))
+
+
+def page_link(page, text="here"):
+    return f'<a linktype="page" id="{page.pk}">{text}</a>'
+
+
+def test_links_the_editor_never_stored_are_read_as_a_browser_reads_them(demo):
+    # A script, an import or a snippet's plain rich text block stores what
+    # the page editor refuses; the check reads unquoted and spaced attributes.
+    offer = LocalOffer.objects.create(
+        title="Lille offer",
+        outlet=demo.lille,
+        body=[
+            ("text", "<p><a href = //evil.example/>x</a> <a href=/ok>ok</a></p>"),
+            ("link", "https://brand.example/"),
+        ],
+    )
+    links = result(run_checks(offer), "link_domains")
+    assert [str(f) for f in links.findings] == [
+        "Text: Link “//evil.example/”: This link leads to another site without "
+        "saying so (// or a backslash after the first slash): write the full web "
+        "address, starting with https://."
+    ]
+
+
+def test_links_to_pages_outlets_may_not_show_are_findings(demo):
+    lille_home = Page.objects.get(pk=demo.lille.home_page_id)
+    draft = lille_home.add_child(
+        instance=Page(title="Draft offer", slug="draft", live=False)
+    )
+    hq_page = Page.objects.get(depth=2, title__startswith="Welcome")
+    marseille_home = Page.objects.get(pk=demo.marseille.home_page_id)
+    template = Page.objects.get(slug=spring.SPRING_SLUG, depth=3)
+    page = filled(spring_page(demo.lille))
+    page = rich_text_zone(
+        page,
+        "<p>"
+        + " ".join(
+            page_link(target)
+            for target in (lille_home, page, hq_page, marseille_home, template, draft)
+        )
+        + '<a linktype="page" id="999999">gone</a></p>',
+    )
+    linked = result(run_checks(page), "linked_content")
+    assert [str(f.message) for f in linked.findings] == [
+        "“Marseille Vieux-Port” is not a page of your outlet or of HQ: link to "
+        "your own outlet's pages or HQ's.",
+        "“Spring promotion” is in HQ's template library, which visitors cannot "
+        "open: link to a published page.",
+        "“Draft offer” is not published: visitors would find no page there. "
+        "Publish it first, or remove the link.",
+        "The page this refers to no longer exists (id 999999).",
+    ]
+    assert {f.where for f in linked.findings} == {"Local zone › Text"}
+
+
+def test_a_link_to_an_hq_template_is_sent_back_from_the_editor(
+    login, demo, django_capture_on_commit_callbacks
+):
+    template = TemplatePage.objects.get(slug=spring.SPRING_SLUG)
+    page = spring_page(demo.lille)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit(
+            login("lille-editor"),
+            page,
+            **local_zone_rich_text(f"<p>See {page_link(template)}</p>"),
+        )
+    assert response.status_code == 302
+    compliance = task_states(page)[0].specific
+    assert compliance.status == "rejected"
+    assert (
+        "Local zone › Text: “Spring promotion” is in HQ's template library"
+        in compliance.comment
+    )
+
+
+@pytest.fixture
+def offer_chooser():
+    """The stand-in campaign may point at another campaign (as a project's
+    snippet chooser block would)."""
+    stream_block = LocalOffer._meta.get_field("body").stream_block
+    chooser = SnippetChooserBlock(LocalOffer, label="Related offer")
+    chooser.set_name("offer")
+    stream_block.child_blocks["offer"] = chooser
+    yield
+    del stream_block.child_blocks["offer"]
+
+
+def test_another_outlets_snippet_is_a_finding(demo, offer_chooser):
+    theirs = LocalOffer.objects.create(title="Marseille offer", outlet=demo.marseille)
+    ours = LocalOffer.objects.create(title="Lille spring", outlet=demo.lille)
+    offer = LocalOffer.objects.create(
+        title="Lille offer",
+        outlet=demo.lille,
+        body=[("offer", theirs), ("offer", ours)],
+    )
+    linked = result(run_checks(offer), "linked_content")
+    assert [str(f) for f in linked.findings] == [
+        "Related offer: “Marseille offer” belongs to another outlet: use your own "
+        "outlet's or HQ's."
+    ]
+
+
+def test_linked_pages_are_fetched_in_one_query_whatever_their_number(demo):
+    lille_home = Page.objects.get(pk=demo.lille.home_page_id)
+
+    def queries_for(count):
+        drafts = [
+            lille_home.add_child(
+                instance=Page(title=f"Draft {n}", slug=f"draft-{count}-{n}", live=False)
+            )
+            for n in range(count)
+        ]
+        page = rich_text_zone(
+            filled(spring_page(demo.lille)),
+            "<p>" + " ".join(page_link(draft) for draft in drafts) + "</p>",
+        )
+        with CaptureQueriesContext(connection) as queries:
+            report = run_checks(page, checks=[LinkedContentCheck()])
+        assert len(report.findings) == count
+        return len(queries)
+
+    assert queries_for(1) == queries_for(8)

@@ -58,7 +58,7 @@ def test_lille_submission_passes_compliance_reaches_lille_manager_and_goes_live(
         ("OutletApprovalTask", "in_progress"),
     ]
     compliance = task_states(page)[0].specific
-    assert compliance.comment == "All 7 brand checks passed."
+    assert compliance.comment == "All 8 brand checks passed."
     assert {r["status"] for r in compliance.results} == {"passed"}
 
     # Only Lille's manager is asked, by an email naming outlet, page, task and link.
@@ -271,7 +271,7 @@ def test_workflow_history_shows_each_step(login, demo, client):
     act(client, page, "approve")
     response = client.get(reverse("wagtailadmin_pages:history", args=(page.pk,)))
     content = response.content.decode()
-    assert "All 7 brand checks passed." in content
+    assert "All 8 brand checks passed." in content
     assert "no HQ review needed" in content
 
 

@@ -1,12 +1,27 @@
-"""Brand compliance check: every asset an outlet used may still be used."""
+"""Brand compliance check: every image and document an outlet used may be used.
+
+"Used" is every reference Wagtail's reference index machinery finds in what
+the outlet wrote (``ComplianceSubject.references``): images and documents
+chosen in blocks, document links and image embeds in rich text, foreign
+keys of a snippet. Each is judged by the rules outlets' choosers apply
+(``media.services``): not another outlet's, HQ's rights approved and not
+expired, and a brand library asset only once HQ has approved it.
+"""
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from wagtail.documents.blocks import DocumentChooserBlock
-from wagtail.images.blocks import ImageChooserBlock
+from wagtail.documents import get_document_model
+from wagtail.documents.models import AbstractDocument
+from wagtail.images import get_image_model
+from wagtail.images.models import AbstractImage
 
-from ..workflows.checks import Check, Finding, part_leaves
-from .models import DocumentRights, ImageRights, today
+from ..workflows.checks import (
+    Check,
+    Finding,
+    foreign_item_message,
+    load_referenced,
+    missing_finding,
+)
 from .services import brand_library
 
 
@@ -15,51 +30,53 @@ class AssetRightsCheck(Check):
     label = _("Brand assets approved and within their usage rights")
 
     def run(self, subject):
-        used = []  # (where, kind, asset)
-        for part in subject.local_parts:
-            for block, value in part_leaves(part):
-                if value is None:
-                    continue
-                if isinstance(block, ImageChooserBlock):
-                    used.append((part.where, "image", value))
-                elif isinstance(block, DocumentChooserBlock):
-                    used.append((part.where, "document", value))
+        kinds = (
+            (AbstractImage, get_image_model()),
+            (AbstractDocument, get_document_model()),
+        )
+        used = [
+            (reference, model)
+            for reference in subject.references
+            for base, model in kinds
+            if issubclass(reference.model, base)
+        ]
         if not used:
             return
+        assets = {}
+        for _base, model in kinds:
+            # One query per model, rights and collection with it.
+            assets[model] = load_referenced(
+                [reference for reference, of in used if of is model],
+                model.objects.select_related("collection", "distmark_rights"),
+            )
         library = brand_library()
-        on = today()
-        rights = {
-            ("image", r.image_id): r
-            for r in ImageRights.objects.filter(
-                image_id__in=[a.pk for _w, kind, a in used if kind == "image"]
+        for reference, model in used:
+            asset = assets[model].get(reference.object_id)
+            if asset is None:
+                yield missing_finding(reference)
+                continue
+            message = self.refusal(subject, asset, library)
+            if message is not None:
+                yield Finding(message, reference.where)
+
+    def refusal(self, subject, asset, library):
+        """Why the outlet may not use ``asset``, or None."""
+        if subject.scope.is_foreign_collection(asset.collection.path):
+            return foreign_item_message(asset.title)
+        rights = getattr(asset, "distmark_rights", None)
+        if rights is not None and rights.is_expired:
+            return format_lazy(
+                _("The usage rights of “{title}” expired on {date}."),
+                title=asset.title,
+                date=rights.expires_on.isoformat(),
             )
-        }
-        rights |= {
-            ("document", r.document_id): r
-            for r in DocumentRights.objects.filter(
-                document_id__in=[a.pk for _w, kind, a in used if kind == "document"]
+        in_library = library is not None and asset.collection.path.startswith(
+            library.path
+        )
+        if (rights is not None and not rights.hq_approved) or (
+            rights is None and in_library
+        ):
+            return format_lazy(
+                _("“{title}” is not approved by HQ for use."), title=asset.title
             )
-        }
-        for where, kind, asset in used:
-            row = rights.get((kind, asset.pk))
-            in_library = library is not None and asset.collection.path.startswith(
-                library.path
-            )
-            if row is not None and row.expires_on is not None and row.expires_on < on:
-                yield Finding(
-                    format_lazy(
-                        _("The usage rights of “{title}” expired on {date}."),
-                        title=asset.title,
-                        date=row.expires_on.isoformat(),
-                    ),
-                    where,
-                )
-            elif (row is not None and not row.hq_approved) or (
-                row is None and in_library
-            ):
-                yield Finding(
-                    format_lazy(
-                        _("“{title}” is not approved by HQ for use."), title=asset.title
-                    ),
-                    where,
-                )
+        return None

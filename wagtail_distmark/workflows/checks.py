@@ -18,8 +18,10 @@ content fields are the outlet's.
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import transaction
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
@@ -29,10 +31,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks, hooks
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.images.models import AbstractImage
+from wagtail.models import Page, ReferenceIndex
 from wagtail.rich_text import RichText
 
-from ..blocks.library import LinkBlock, validate_link
+from ..blocks.library import LinkBlock
 from ..conf import distmark_settings
+from ..links import links_in_html, refused_link_messages
 from .objects import outlet_for
 
 logger = logging.getLogger(__name__)
@@ -63,6 +67,44 @@ class ContentPart:
     block: object  # a Wagtail block, or None for plain text and rich text fields
     value: object
     is_title: bool = False
+    # Where the part sits in the object, as Wagtail's reference index writes
+    # content paths ("overrides.<block id>.blocks.<child id>", "body.<id>").
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An object the outlet's content refers to (an image, a document, a
+    page, a snippet), and where, as the editor labels it."""
+
+    model: type  # the base model: Page for every page type
+    object_id: str
+    where: str
+
+
+@dataclass(frozen=True)
+class NetworkScope:
+    """The tree paths that tell an outlet's pages and media from other outlets'."""
+
+    network_pages: str = ""  # the network's page root ("" before setup)
+    network_collections: str = ""
+    own_pages: str = ""  # the outlet's home page ("" for HQ content)
+    own_collection: str = ""
+
+    @staticmethod
+    def _foreign(path, network, own):
+        return (
+            bool(network)
+            and path.startswith(network)
+            and not (own and path.startswith(own))
+        )
+
+    def is_foreign_page(self, path):
+        """In the network's tree but not the outlet's: another outlet's or a region's."""
+        return self._foreign(path, self.network_pages, self.own_pages)
+
+    def is_foreign_collection(self, path):
+        return self._foreign(path, self.network_collections, self.own_collection)
 
 
 @dataclass
@@ -167,6 +209,7 @@ class ComplianceSubject:
             for name in merged.overridden_fields:
                 child_block = merged.block.child_blocks[name]
                 value = child.value.get(name)
+                path = f"overrides.{merged.id}.{name}"
                 if isinstance(child_block, blocks.StreamBlock):
                     # A local zone: name each block the outlet added.
                     for item in value or []:
@@ -174,10 +217,14 @@ class ComplianceSubject:
                             f"{merged.label} › {item.block.label}",
                             item.block,
                             item.value,
+                            path=f"{path}.{item.id}",
                         )
                     continue
                 yield ContentPart(
-                    f"{merged.label} › {child_block.label}", child_block, value
+                    f"{merged.label} › {child_block.label}",
+                    child_block,
+                    value,
+                    path=path,
                 )
 
     def _field_parts(self):
@@ -186,12 +233,14 @@ class ComplianceSubject:
         from django.db import models as db_models
         from django.utils.text import capfirst
         from wagtail.fields import RichTextField, StreamField
-        from wagtail.models import Page
 
-        page_fields = {field.name for field in Page._meta.get_fields()}
         for model_field in self.obj._meta.concrete_fields:
             name = model_field.name
-            if name in page_fields or name == "title" or not model_field.editable:
+            if (
+                name in page_field_names()
+                or name == "title"
+                or not model_field.editable
+            ):
                 continue
             value = getattr(self.obj, name)
             if not value:
@@ -203,17 +252,90 @@ class ComplianceSubject:
                         str(child.block.label or child.block_type),
                         child.block,
                         child.value,
+                        path=f"{name}.{child.id}",
                     )
             elif isinstance(model_field, RichTextField):
-                yield ContentPart(where, None, RichText(value))
+                yield ContentPart(where, None, RichText(value), path=name)
             elif isinstance(model_field, db_models.URLField):
-                yield ContentPart(where, blocks.URLBlock(), value)
+                yield ContentPart(where, blocks.URLBlock(), value, path=name)
             elif isinstance(
                 model_field, (db_models.CharField, db_models.TextField)
             ) and not (
                 model_field.choices or isinstance(model_field, db_models.SlugField)
             ):
-                yield ContentPart(where, None, value)
+                yield ContentPart(where, None, value, path=name)
+
+    @cached_property
+    def references(self):
+        """What the outlet's own content refers to, as :class:`Reference` objects.
+
+        Extracted from this revision with Wagtail's reference index machinery
+        (what the index would record were it saved: chooser blocks, links and
+        embeds in rich text, foreign keys, inline children), not read from the
+        stored index, which reflects the last save. Only references inside
+        what the outlet wrote count (:attr:`local_parts`); for a snippet or
+        another page type, every content field (not Wagtail's page fields).
+        """
+        parts = sorted(
+            ((part.path, part.where) for part in self.local_parts if part.path),
+            key=lambda item: -len(item[0]),
+        )
+        found = {}
+        extracted = ReferenceIndex._extract_references_from_object(self.obj)
+        for content_type_id, object_id, model_path, content_path in extracted:
+            where = next(
+                (
+                    label
+                    for path, label in parts
+                    if content_path == path or content_path.startswith(path + ".")
+                ),
+                None,
+            )
+            if where is None:
+                # A foreign key or inline child of a snippet's (or another
+                # page type's) content; on an outlet page built on a template,
+                # anything outside the outlet's values is HQ's or Wagtail's.
+                if self.merge is not None:
+                    continue
+                if model_path.split(".", 1)[0] in page_field_names():
+                    continue
+                where = self._describe_field(model_path)
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            if model is not None:
+                key = (model, str(object_id), where)
+                found.setdefault(key, Reference(*key))
+        return list(found.values())
+
+    def _describe_field(self, model_path):
+        content_type = ContentType.objects.get_for_model(self.obj)
+        try:
+            label = ReferenceIndex(
+                content_type=content_type, model_path=model_path
+            ).describe_source_field()
+        except (FieldDoesNotExist, KeyError, AttributeError):
+            return model_path
+        return str(label).replace(" → ", " › ")
+
+    @cached_property
+    def scope(self):
+        """The paths telling this outlet's pages and media from other outlets'."""
+        from ..outlets.models import Outlet, Region
+
+        root = (
+            Region.get_root_nodes()
+            .values_list("page__path", "collection__path")
+            .first()
+        )
+        if root is None:
+            return NetworkScope()
+        own = (None, None)
+        if self.outlet is not None:
+            own = (
+                Outlet.objects.filter(pk=self.outlet.pk)
+                .values_list("home_page__path", "collection__path")
+                .first()
+            ) or own
+        return NetworkScope(root[0] or "", root[1] or "", own[0] or "", own[1] or "")
 
     @cached_property
     def changed_block_count(self):
@@ -250,6 +372,39 @@ class ComplianceSubject:
         return max(discounts, default=None)
 
 
+@cache
+def page_field_names():
+    """Wagtail's own page fields and relations: never the outlet's content."""
+    return frozenset(field.name for field in Page._meta.get_fields())
+
+
+def load_referenced(references, queryset):
+    """``{object id: object}`` for ``references`` found in ``queryset``, in
+    one query; a reference to a deleted object has no entry."""
+    ids = {ref.object_id for ref in references if ref.object_id.isdigit()}
+    if not ids:
+        return {}
+    return {str(obj.pk): obj for obj in queryset.filter(pk__in=ids)}
+
+
+def missing_finding(reference):
+    return Finding(
+        format_lazy(
+            _("The {kind} this refers to no longer exists (id {id})."),
+            kind=reference.model._meta.verbose_name,
+            id=reference.object_id,
+        ),
+        reference.where,
+    )
+
+
+def foreign_item_message(title):
+    return format_lazy(
+        _("“{title}” belongs to another outlet: use your own outlet's or HQ's."),
+        title=title,
+    )
+
+
 def walk(block, value, leaves_only=True):
     """``(block, value)`` for every block inside ``value``, depth first."""
     if value is None:
@@ -275,9 +430,6 @@ def part_leaves(part):
         yield None, part.value
     else:
         yield from walk(part.block, part.value)
-
-
-_HREF = re.compile(r"""<a\b[^>]*?\bhref=["']([^"']*)["']""", re.IGNORECASE)
 
 
 def text_of(value):
@@ -345,7 +497,8 @@ class RequiredBlocksCheck(Check):
 
 
 class LinkDomainsCheck(Check):
-    """Every link the outlet typed, rich text included, is allowed."""
+    """Every link the outlet typed, rich text included, passes the link
+    policy (``wagtail_distmark.links``), as the editor applies it on save."""
 
     name = "link_domains"
     label = _("Links point to allowed domains")
@@ -356,14 +509,112 @@ class LinkDomainsCheck(Check):
                 if isinstance(block, (LinkBlock, blocks.URLBlock)) and value:
                     links = [value]
                 elif isinstance(value, RichText):
-                    links = _HREF.findall(value.source)
+                    links = links_in_html(value.source)
                 else:
                     continue
-                for link in links:
-                    try:
-                        validate_link(link)
-                    except ValidationError as error:
-                        yield Finding(" ".join(error.messages), part.where)
+                for message in refused_link_messages(links):
+                    yield Finding(message, part.where)
+
+
+class LinkedContentCheck(Check):
+    """Pages and snippets the outlet links to or chose can be shown: they
+    exist, pages are published and public, and neither is another outlet's.
+
+    Images and documents are the ``asset_rights`` check's
+    (``wagtail_distmark.media.checks``).
+    """
+
+    name = "linked_content"
+    label = _("Linked pages and items exist, are published and yours or HQ's")
+
+    def run(self, subject):
+        by_model = {}
+        for reference in subject.references:
+            by_model.setdefault(reference.model, []).append(reference)
+        for model, references in by_model.items():
+            if issubclass(model, Page):
+                yield from self._pages(subject, references)
+            elif _outlet_field(model) is not None:
+                yield from self._outlet_items(subject, model, references)
+
+    def _pages(self, subject, references):
+        from ..inheritance.models import TemplateLibraryPage, TemplatePage
+
+        pages = load_referenced(
+            references,
+            Page.objects.only("pk", "title", "path", "live", "content_type_id"),
+        )
+        hq_templates = {
+            ContentType.objects.get_for_model(model).pk
+            for model in (TemplateLibraryPage, TemplatePage)
+        }
+        for reference in references:
+            page = pages.get(reference.object_id)
+            if page is None:
+                yield missing_finding(reference)
+            elif isinstance(subject.obj, Page) and page.pk == subject.obj.pk:
+                continue  # a link to itself goes live with it
+            elif subject.scope.is_foreign_page(page.path):
+                yield Finding(
+                    format_lazy(
+                        _(
+                            "“{title}” is not a page of your outlet or of HQ: "
+                            "link to your own outlet's pages or HQ's."
+                        ),
+                        title=page.title,
+                    ),
+                    reference.where,
+                )
+            elif page.content_type_id in hq_templates:
+                yield Finding(
+                    format_lazy(
+                        _(
+                            "“{title}” is in HQ's template library, which "
+                            "visitors cannot open: link to a published page."
+                        ),
+                        title=page.title,
+                    ),
+                    reference.where,
+                )
+            elif not page.live:
+                yield Finding(
+                    format_lazy(
+                        _(
+                            "“{title}” is not published: visitors would find "
+                            "no page there. Publish it first, or remove the link."
+                        ),
+                        title=page.title,
+                    ),
+                    reference.where,
+                )
+
+    def _outlet_items(self, subject, model, references):
+        items = load_referenced(references, model._default_manager.all())
+        own = subject.outlet.pk if subject.outlet is not None else None
+        for reference in references:
+            item = items.get(reference.object_id)
+            if item is None:
+                yield missing_finding(reference)
+            elif item.outlet_id is not None and item.outlet_id != own:
+                yield Finding(foreign_item_message(str(item)), reference.where)
+
+
+def _outlet_field(model):
+    """The model's ``outlet`` foreign key to an outlet, or None: such a
+    model's items (campaigns, segments) belong to one outlet."""
+    from ..outlets.models import Outlet
+
+    try:
+        outlet_field = model._meta.get_field("outlet")
+    except FieldDoesNotExist:
+        return None
+    if (
+        outlet_field.many_to_one
+        and outlet_field.concrete
+        and issubclass(outlet_field.related_model, Outlet)
+    ):
+        return outlet_field
+    return None
 
 
 class BannedWordsCheck(Check):
@@ -429,6 +680,7 @@ def default_checks():
         TemplateRulesCheck(),
         RequiredBlocksCheck(),
         LinkDomainsCheck(),
+        LinkedContentCheck(),
         BannedWordsCheck(),
         AltTextCheck(),
     ]
