@@ -57,3 +57,29 @@ def test_command_errors(demo, tmp_path):
     path.write_bytes(b"")
     with pytest.raises(CommandError, match="empty"):
         run("lille", str(path))
+
+
+def test_command_imports_exports_of_other_tools(demo):
+    from pathlib import Path
+
+    from wagtail_distmark.contacts.models import Consent
+
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures"
+    mailchimp = str(fixtures / "contacts-mailchimp-subscribed.csv")
+    out = run("lille", mailchimp, "--dry-run")
+    assert "Recognised as: Mailchimp export of subscribed members." in out
+    assert "Dry run: would have created 30, updated 0, unchanged 0, rejected 0" in out
+    run("lille", mailchimp, "--consent-confirmed")
+    rows = ours(domains=("mailchimp.example",))
+    assert {c.email_consent for c in rows} == {Consent.GRANTED}
+    assert rows.get(email="lucas.dubois@mailchimp.example").phone  # no user: all
+    assert rows.first().email_consent_source.startswith(
+        "Mailchimp export of subscribed members (contacts-mailchimp-subscribed.csv): "
+        "email consent confirmed by the import command on import"
+    )
+    with pytest.raises(CommandError, match="--consent-confirmed is for"):
+        run(
+            "lille",
+            str(fixtures / "contacts-lille-excel-fr.csv"),
+            "--consent-confirmed",
+        )

@@ -54,7 +54,11 @@ def test_rejected_rows_are_reported_never_imported(demo):
         b"baddate@example.com,Date,yes,,,31/02/1990\n"  # 8
         b"badnumber@example.com,Num,yes,lots,,\n"  # 9
     )
-    job = run_import(demo.lille, content)
+    # Mapped by hand to an attribute HQ has not declared, "shoe_size" rejects
+    # the rows with a value in it (left out by default).
+    columns = ["email", "first_name", "email_consent", "attr:loyalty"]
+    columns += ["attr:shoe_size", "birthday"]
+    job = run_import(demo.lille, content, mapping={"columns": columns})
     assert job.status == ContactImport.Status.DONE, job.error
     assert job.created_count == 1
     assert job.rejected_count == 7
@@ -463,3 +467,15 @@ def test_after_a_restart_an_address_whose_other_row_is_invalid_imports(demo):
     assert "Invalid date" in reasons[12]
     assert (job.created_count, job.rejected_count, job.total_rows) == (9, 3, 12)
     assert not ours().exists()  # a dry run
+
+
+def test_a_consent_confirmation_counts_only_for_an_export_that_offers_it(demo):
+    # A crafted mapping cannot make a plain file's rows consent.
+    job = run_import(
+        demo.lille,
+        b"email,first_name\na@example.com,A\n",
+        mapping={"columns": ["email", "first_name"], "consent_confirmed": True},
+        user=demo.users["lille-editor"],
+    )
+    assert job.created_count == 1
+    assert ours().get().email_consent == Consent.NONE

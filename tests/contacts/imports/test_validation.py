@@ -130,3 +130,140 @@ def test_languages_are_normalised():
     v = validator(["email", "consent", "lang"], ["email", "email_consent", "locale"])
     record, _tags, errors = v.validate(2, ["a@example.com", "yes", " FR_be "])
     assert errors == () and record[5] == "fr-be"
+
+
+def test_birthdays_without_a_year():
+    header, mapping = ["email", "birthday"], ["email", "birthday"]
+    mailchimp = RowValidator(
+        header, mapping, {}, default_source="I", now=NOW, origin="mailchimp"
+    )
+    other = validator(header, mapping)
+    for v, cell, expected in [
+        (mailchimp, "03/14", datetime.date(1604, 3, 14)),  # Mailchimp: MM/DD
+        (mailchimp, "02/29", datetime.date(1604, 2, 29)),
+        (mailchimp, "04/03", datetime.date(1604, 4, 3)),
+        (mailchimp, "13/04", datetime.date(1604, 4, 13)),  # an audience in DD/MM
+        (other, "14/03", datetime.date(1604, 3, 14)),  # elsewhere day first
+        (other, "04/03", datetime.date(1604, 3, 4)),
+    ]:
+        record, _tags, errors = v.validate(2, ["a@example.com", cell])
+        assert errors == (), cell
+        assert record[6:8] == (expected, expected.month)
+    for v, cell in [(mailchimp, "02/30"), (mailchimp, "13/13"), (other, "00/12")]:
+        assert v.validate(2, ["a@example.com", cell])[2][0].field == "birthday"
+
+
+def test_quoted_tags_are_split_without_their_quotes():
+    v = validator(["email", "tags"], ["email", "tags"])
+    for cell, expected in [
+        ('"VIP","Lille centre"', ["VIP", "Lille centre"]),
+        ('"Amis, famille", "VIP"', ["Amis, famille", "VIP"]),
+        ('"VIP"', ["VIP"]),
+        ("vip, lille|x", ["vip", "lille", "x"]),
+    ]:
+        assert v.validate(2, ["a@example.com", cell])[1] == expected
+
+
+@pytest.mark.parametrize(
+    "cell, gender",
+    [
+        ("M.", "m"),
+        ("M", "m"),
+        ("Mr", "m"),
+        ("MR.", "m"),
+        ("Monsieur", "m"),
+        ("Dhr.", "m"),
+        ("dhr", "m"),
+        ("Mme", "f"),
+        ("mme.", "f"),
+        ("Mlle", "f"),
+        ("Mrs", "f"),
+        ("Ms", "f"),
+        ("Mevr.", "f"),
+        ("MEVR", "f"),
+        ("Mx", "x"),
+        ("Dr", ""),  # unknown: kept empty, never a rejection
+        ("Me", ""),
+        ("", ""),
+    ],
+)
+def test_civilities_give_the_gender_and_never_reject(cell, gender):
+    v = validator(["email", "civility"], ["email", "civility"])
+    record, _tags, errors = v.validate(2, ["a@example.com", cell])
+    assert errors == () and record[8] == gender
+
+
+def test_a_gender_column_wins_over_a_civility():
+    v = validator(["email", "civility", "gender"], ["email", "civility", "gender"])
+    assert v.validate(2, ["a@example.com", "Mme", "m"])[0][8] == "m"
+    assert v.validate(2, ["a@example.com", "Mme", ""])[0][8] == "f"
+
+
+def test_withdrawal_columns_and_the_confirmed_consent():
+    header = ["email", "consent", "blacklisted", "sms blacklisted"]
+    mapping = ["email", "email_consent", "email_withdrawn", "sms_withdrawn"]
+    v = RowValidator(
+        header,
+        mapping,
+        {},
+        default_source="Brevo",
+        now=NOW,
+        origin="brevo",
+        consent_confirmed=True,
+    )
+    assert v.consent_channels == {"email", "sms"}
+
+    def consents(*cells):
+        record, _tags, errors = v.validate(2, ["a@example.com", *cells])
+        assert errors == ()
+        return record[11], record[14]
+
+    assert consents("", "No", "No") == ("granted", "")  # confirmed; SMS kept
+    assert consents("yes", "Yes", "") == ("withdrawn", "")  # never granted
+    assert consents("non", "", "") == ("refused", "")
+    assert consents("", "", "Yes") == ("granted", "withdrawn")
+    record = v.validate(2, ["a@example.com", "", "2024-02-10 17:30:00", ""])[0]
+    assert record[11:14] == (
+        "withdrawn",
+        timezone.make_aware(datetime.datetime(2024, 2, 10, 17, 30)),
+        "Brevo",
+    )
+    errors = v.validate(2, ["a@example.com", "", "perhaps", ""])[2]
+    assert errors[0].field == "blacklisted" and "Invalid value" in errors[0].reason
+    unconfirmed = validator(header[:3], mapping[:3])
+    assert unconfirmed.consent_channels == {"email"}
+    assert unconfirmed.validate(2, ["a@example.com", "", "No"])[0][11] == ""
+
+
+def test_mailchimp_opt_in_and_confirmation_times_are_consent_evidence():
+    header = ["Email Address", "OPTIN_TIME", "CONFIRM_TIME"]
+    mapping = ["email", "email_optin_at", "email_consent_at"]
+    v = RowValidator(
+        header,
+        mapping,
+        {},
+        default_source="Mailchimp",
+        now=NOW,
+        origin="mailchimp",
+        consent_confirmed=True,
+    )
+    utc = datetime.UTC
+    record = v.validate(
+        2, ["a@example.com", "2023-02-02 08:01:12", "2023-02-02 08:01:47"]
+    )[0]
+    assert record[11:14] == (
+        "granted",
+        datetime.datetime(2023, 2, 2, 8, 1, 47, tzinfo=utc),  # Mailchimp's UTC
+        "Mailchimp; opted in 2023-02-02 09:01:12",  # in the site's time
+    )
+    record = v.validate(2, ["a@example.com", "2023-02-02 08:01:12", ""])[0]
+    assert record[11:14] == (
+        "granted",
+        datetime.datetime(2023, 2, 2, 8, 1, 12, tzinfo=utc),
+        "Mailchimp",
+    )
+    unconfirmed = RowValidator(
+        header, mapping, {}, default_source="M", now=NOW, origin="mailchimp"
+    )
+    record = unconfirmed.validate(2, ["a@example.com", "2023-02-02 08:01:12", ""])[0]
+    assert record[11:14] == ("none", None, "")

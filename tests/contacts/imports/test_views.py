@@ -1,5 +1,8 @@
 """The import through the real admin views, and who sees what."""
 
+import datetime
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -206,41 +209,34 @@ def test_local_users_cannot_import_fields_hq_keeps_to_itself(
     upload(client, demo.lille, HIDDEN_COLUMNS)
     job = ContactImport.objects.get()
     # The phone column is left out; the HQ-only attribute is, to this user,
-    # an attribute nobody declared.
+    # an attribute nobody declared: left out too.
     assert job.mapping["columns"] == [
         "email",
         "",
-        "attr:purchase_total",
+        "",
         "attr:loyalty_level",
         "email_consent",
     ]
     html = client.get(url("mapping", job.pk)).content.decode()
     assert "Purchases this year" not in html
     assert '<option value="phone"' not in html
+    assert '<option value="attr:purchase_total"' not in html
     assert "left out: phone" in html
-    assert "rejected unless you leave them out: purchase_total" in html
+    ignored = html.split("data-dm-import-ignored")[1].split("</p>")[0]
+    assert "purchase_total" in ignored
 
-    # A crafted mapping naming the hidden field is refused.
+    # A crafted mapping naming the hidden field or attribute is refused.
     data = {f"column_{i}": t for i, t in enumerate(job.mapping["columns"])}
-    response = client.post(url("mapping", job.pk), {**data, "column_1": "phone"})
-    assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    for column, target in (("column_1", "phone"), ("column_2", "attr:purchase_total")):
+        response = client.post(url("mapping", job.pk), {**data, column: target})
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.content.decode()
 
-    # Kept as mapped, the attribute's rows are rejected as unknown.
+    # As offered, the row imports; the hidden values stay as they were.
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url("mapping", job.pk), data)
     job.refresh_from_db()
-    assert (job.updated_count, job.rejected_count) == (0, 1), job.error
-    body = b"".join(client.get(url("report", job.pk)).streaming_content).decode()
-    assert "Unknown attribute “purchase_total”" in body
-
-    # Left out, the row imports; the hidden values stay as they were.
-    upload(client, demo.lille, HIDDEN_COLUMNS)
-    job = ContactImport.objects.latest("pk")
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(url("mapping", job.pk), {**data, "column_2": ""})
-    job.refresh_from_db()
-    assert job.updated_count == 1, job.error
+    assert (job.updated_count, job.rejected_count) == (1, 0), job.error
     known.refresh_from_db()
     assert known.phone == "0600"
     assert known.attributes == {"purchase_total": 7, "loyalty_level": "gold"}
@@ -354,3 +350,269 @@ def test_conflicting_rows_are_both_rejected_and_the_report_cannot_be_reimported(
     assert ContactImport.objects.count() == 1
     known.refresh_from_db()
     assert known.first_name == "Anne"
+
+
+# -- Real files from other tools, and the shared samples -------------------------
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def fixture(name):
+    return (FIXTURES / name).read_bytes()
+
+
+def by_email():
+    return {c.email: c for c in ours(domains=("mailchimp.example", "brevo.example"))}
+
+
+def tags_of(row):
+    return set(row.tags.values_list("name", flat=True))
+
+
+def test_mailchimp_subscribed_members_import_as_exported(
+    login, demo, django_capture_on_commit_callbacks
+):
+    from wagtail_distmark.contacts.models import Consent
+
+    client = login("lille-manager")
+    name = "contacts-mailchimp-subscribed.csv"
+    upload(client, demo.lille, fixture(name), name=name, dry_run=True)
+    job = ContactImport.objects.get()
+    assert job.mapping["origin"] == "mailchimp"
+    page = client.get(url("mapping", job.pk))
+    html = page.content.decode()
+    assert "Recognised as: Mailchimp export of subscribed members" in html
+    assert "stored with the year 1604" in html
+    assert "These are Mailchimp subscribed members: they gave email consent" in html
+    assert "No column gives email consent. If these contacts gave it" in html
+    ignored = html.split("data-dm-import-ignored")[1].split("</p>")[0]
+    for column in ("Address", "MEMBER_RATING", "OPTIN_IP", "LEID", "NOTES"):
+        assert column in ignored
+    assert "left out: Phone Number" in html  # outlet staff never see phones
+    # The dry run, with no mapping changed, only the consent confirmed.
+    job = start_with_auto_mapping(
+        client, job, django_capture_on_commit_callbacks, consent_confirmed="on"
+    )
+    assert (job.created_count, job.rejected_count, job.total_rows) == (30, 0, 30)
+    assert not by_email()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("run", job.pk))
+    real = ContactImport.objects.latest("pk")
+    assert (real.created_count, real.rejected_count) == (30, 0), real.error
+    result = client.get(url("detail", real.pk)).content.decode()
+    assert "Email consent confirmed by lille-manager" in result
+
+    rows = by_email()
+    assert len(rows) == 30
+    assert {r.email_consent for r in rows.values()} == {Consent.GRANTED}
+    camille = rows["camille.lefebvre@mailchimp.example"]
+    assert (camille.first_name, camille.last_name) == ("Camille", "Lefebvre")
+    assert camille.birthday == datetime.date(1604, 3, 14)  # MM/DD: no year
+    assert camille.birthday_month == 3
+    assert tags_of(camille) == {"VIP", "Lille centre"}
+    # CONFIRM_TIME (UTC) is the consent's date; no OPTIN_TIME on this row.
+    assert camille.email_consent_at == datetime.datetime(
+        2023, 1, 1, 8, 0, 47, tzinfo=datetime.UTC
+    )
+    assert camille.email_consent_source == (
+        "Mailchimp export of subscribed members (contacts-mailchimp-subscribed.csv): "
+        "email consent confirmed by lille-manager on import"
+    )
+    lucas = rows["lucas.dubois@mailchimp.example"]
+    assert lucas.birthday == datetime.date(1604, 2, 29)
+    assert lucas.email_consent_source.endswith("; opted in 2023-02-02 09:01:12")
+    assert lucas.phone == ""  # left out for a manager
+    assert lucas.attributes == {}  # Address & co. are left out
+    assert tags_of(rows["hugo.lambert@mailchimp.example"]) == {"Amis, famille", "VIP"}
+    assert "chloe.fontaine@mailchimp.example" in rows  # uppercase in the file
+    # An audience set to DD/MM: a first number over 12 is the day.
+    assert rows["jules.delattre@mailchimp.example"].birthday == datetime.date(
+        1604, 4, 13
+    )
+    assert rows["hugo.lambert@mailchimp.example"].birthday is None
+
+
+def test_mailchimp_members_without_the_confirmation_get_no_consent(
+    login, demo, django_capture_on_commit_callbacks
+):
+    from wagtail_distmark.contacts.models import Consent
+
+    client = login("lille-editor")
+    name = "contacts-mailchimp-subscribed.csv"
+    upload(client, demo.lille, fixture(name), name=name)
+    job = start_with_auto_mapping(
+        client, ContactImport.objects.get(), django_capture_on_commit_callbacks
+    )
+    assert (job.created_count, job.rejected_count) == (30, 0)
+    assert {r.email_consent for r in by_email().values()} == {Consent.NONE}
+    assert (
+        "Email consent confirmed"
+        not in client.get(url("detail", job.pk)).content.decode()
+    )
+
+
+def test_mailchimp_unsubscribed_export_withdraws_consent(
+    login, demo, django_capture_on_commit_callbacks
+):
+    from tests.contacts.factories import contact
+    from wagtail_distmark.contacts.models import Consent
+
+    helene = contact(demo.lille, "helene.dewitte@mailchimp.example")
+    client = login("lille-editor")
+    name = "contacts-mailchimp-unsubscribed.csv"
+    upload(client, demo.lille, fixture(name), name=name)
+    job = ContactImport.objects.get()
+    html = client.get(url("mapping", job.pk)).content.decode()
+    assert "Mailchimp export of unsubscribed members" in html
+    assert "they gave email consent" not in html  # nothing to confirm
+    assert "Rows marked in “UNSUB_TIME” (yes, or a date)" in html
+    job = start_with_auto_mapping(client, job, django_capture_on_commit_callbacks)
+    assert (job.created_count, job.updated_count, job.rejected_count) == (3, 1, 0)
+    rows = by_email()
+    assert {r.email_consent for r in rows.values()} == {Consent.WITHDRAWN}
+    helene.refresh_from_db()
+    assert helene.email_consent == Consent.WITHDRAWN
+    assert helene.email_consent_at == datetime.datetime(
+        2024, 2, 10, 17, 30, tzinfo=datetime.UTC
+    )
+    assert helene.email_consent_source == f"Import of {name}"
+
+
+def test_brevo_export_imports_as_exported(
+    login, demo, django_capture_on_commit_callbacks
+):
+    from wagtail_distmark.contacts.models import Consent
+
+    client = login("lille-editor")
+    name = "contacts-brevo-export.csv"
+    upload(client, demo.lille, fixture(name), name=name)
+    job = ContactImport.objects.get()
+    assert job.mapping["origin"] == "brevo"
+    html = client.get(url("mapping", job.pk)).content.decode()
+    assert "Recognised as: Brevo export" in html
+    assert "except those blocklisted for email" in html
+    assert "Rows marked in “EMAIL_BLACKLISTED”" in html
+    assert "left out: SMS" in html  # the mobile number: HQ's
+    job = start_with_auto_mapping(
+        client, job, django_capture_on_commit_callbacks, consent_confirmed="on"
+    )
+    assert (job.created_count, job.rejected_count) == (30, 0)
+    rows = by_email()
+    blocklisted = {
+        "hugo.lambert@brevo.example",
+        "noah.caron@brevo.example",
+        "wout.mertens@brevo.example",
+        "noor.lambrecht@brevo.example",
+    }
+    withdrawn = {e for e, r in rows.items() if r.email_consent == Consent.WITHDRAWN}
+    assert withdrawn == blocklisted
+    assert {r.email_consent for e, r in rows.items() if e not in blocklisted} == {
+        Consent.GRANTED
+    }
+    assert rows["hugo.lambert@brevo.example"].email_consent_source == (
+        "Brevo export (contacts-brevo-export.csv): email consent confirmed by "
+        "lille-editor on import"
+    )
+    # SMS_BLACKLISTED withdraws the SMS consent; SMS itself is the phone.
+    sms_withdrawn = {e for e, r in rows.items() if r.sms_consent == Consent.WITHDRAWN}
+    assert sms_withdrawn == {
+        "louis.roussel@brevo.example",
+        "wout.mertens@brevo.example",
+    }
+    civilities = {
+        r.first_name: r.gender
+        for r in rows.values()
+        if r.first_name in ("Camille", "Lucas", "Léa", "Hugo", "Chloé", "Louis")
+    }
+    assert civilities == {
+        "Camille": "m",  # M.
+        "Lucas": "f",  # Mme
+        "Léa": "f",  # Mlle
+        "Hugo": "m",  # Mr
+        "Chloé": "f",  # Mrs
+        "Louis": "f",  # Ms
+    }
+    genders = [rows[e].gender for e in sorted(rows, key=lambda e: rows[e].pk)]
+    # Dhr., Mevr., mme, MR., M, Dr (unknown: empty), none, Mx, MEVR,
+    # mademoiselle, Monsieur, Me (Maître: unknown).
+    assert genders[6:18] == ["m", "f", "f", "m", "m", "", "", "x", "f", "f", "m", ""]
+    assert rows["lucas.dubois@brevo.example"].birthday == datetime.date(1961, 2, 2)
+    assert rows["lucas.dubois@brevo.example"].phone == ""
+
+
+def test_the_shared_lille_excel_sample_imports_as_stated(
+    login, demo, django_capture_on_commit_callbacks
+):
+    """shared/README.md: contacts-lille-excel-fr.csv (Windows-1252, ``;``).
+
+    Line 9 repeats line 7's address (in capitals) with other values: both are
+    rejected (issue 14), so 194 contacts rather than the README's 195."""
+    from wagtail_distmark.contacts.models import Consent, Contact
+
+    client = login("lille-manager")
+    name = "contacts-lille-excel-fr.csv"
+    upload(client, demo.lille, fixture(name), name=name)
+    job = start_with_auto_mapping(
+        client, ContactImport.objects.get(), django_capture_on_commit_callbacks
+    )
+    assert (job.total_rows, job.created_count) == (200, 194)
+    body = b"".join(client.get(url("report", job.pk)).streaming_content).decode()
+    assert sorted({int(row.split(",")[0]) for row in body.splitlines()[1:]}) == [
+        5,
+        7,
+        9,
+        13,
+        19,
+        21,
+    ]
+    lille = Contact.objects.filter(outlet=demo.lille, email__endswith="@example.org")
+    assert lille.count() == 194
+    assert lille.filter(email_consent=Consent.NONE).count() == 18  # the "non"s
+    formula = lille.get(email="lea.lambert.13@example.org")
+    assert formula.first_name == '=HYPERLINK("http://evil.example","x")'
+    assert lille.get(email="zoe.lambert.0@example.org").first_name == "Zoë"
+
+
+def test_the_shared_gent_bom_sample_imports_as_stated(
+    login, demo, django_capture_on_commit_callbacks
+):
+    from wagtail_distmark.contacts.models import Consent, Contact
+
+    client = login("gent-editor")
+    name = "contacts-gent-utf8-bom.csv"
+    upload(client, demo.gent, fixture(name), name=name)
+    job = start_with_auto_mapping(
+        client, ContactImport.objects.get(), django_capture_on_commit_callbacks
+    )
+    assert (job.total_rows, job.created_count, job.rejected_count) == (120, 118, 2)
+    body = b"".join(client.get(url("report", job.pk)).streaming_content).decode()
+    assert sorted({int(row.split(",")[0]) for row in body.splitlines()[1:]}) == [4, 11]
+    gent = Contact.objects.filter(outlet=demo.gent, email__endswith="@example.org")
+    assert gent.count() == 118
+    assert gent.filter(email_consent=Consent.NONE).count() == 9  # "nee", one rejected
+    assert gent.get(email="noel.lambert.0@example.org").first_name == "Noël"
+
+
+def test_the_mapping_page_says_what_happens_to_consent_before_the_run(login, demo):
+    client = login("lille-editor")
+    upload(client, demo.lille, b"email;prenom;ville\na@example.fr;Anne;Lille\n")
+    job = ContactImport.objects.latest("pk")
+    assert job.mapping["columns"] == ["email", "first_name", ""]  # "ville": left out
+    html = client.get(url("mapping", job.pk)).content.decode()
+    consent = html.split("data-dm-import-consent")[1].split("</div>")[0]
+    assert (
+        "help-warning" in html.split("data-dm-import-consent")[0].rsplit("<div", 1)[1]
+    )
+    assert "No column gives email consent" in consent
+    assert "new contacts will be imported without email consent" in consent
+    assert "known contacts keep their consent" in consent
+    assert "ville" in html.split("data-dm-import-ignored")[1].split("</p>")[0]
+
+    upload(client, demo.lille, b"email,consent_email\na@example.fr,oui\n")
+    job = ContactImport.objects.latest("pk")
+    assert job.mapping["columns"] == ["email", "email_consent"]
+    html = client.get(url("mapping", job.pk)).content.decode()
+    assert "Email consent is read from “consent_email”" in html
+    assert "No column gives email consent" not in html
+    # A file that is no export of another tool offers no confirmation.
+    assert "consent_confirmed" not in html

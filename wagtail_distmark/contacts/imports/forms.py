@@ -6,7 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ...outlets.models import Outlet
-from .mapping import FIELDS, IGNORE, auto_map, target_choices
+from .mapping import (
+    CONSENT_CONFIRMATIONS,
+    FIELDS,
+    IGNORE,
+    auto_map,
+    target_choices,
+)
 from .reader import ImportFileError, open_table
 from .services import (
     REPORT_REFUSED,
@@ -119,11 +125,14 @@ class UploadForm(forms.Form):
 
 
 class MappingForm(forms.Form):
-    """One select per column of the file."""
+    """One select per column of the file; for an export whose rows gave
+    email consent as a whole (Mailchimp's subscribed members, Brevo's), the
+    box the user ticks to confirm it."""
 
-    def __init__(self, *args, header, mapping, user, outlet_id, **kwargs):
+    def __init__(self, *args, header, mapping, user, outlet_id, origin="", **kwargs):
         super().__init__(*args, **kwargs)
         self.header = header
+        self.origin = origin
         # Only what the user may fill: a crafted choice is "not one of the
         # available choices".
         allowed = writable_fields(user, outlet_id)
@@ -141,6 +150,18 @@ class MappingForm(forms.Form):
                 required=False,
                 initial=mapping[index] if index < len(mapping) else IGNORE,
             )
+        if origin in CONSENT_CONFIRMATIONS and "email_consent" in allowed:
+            self.fields["consent_confirmed"] = forms.BooleanField(
+                label=CONSENT_CONFIRMATIONS[origin],
+                required=False,
+                help_text=_(
+                    "Tick only if it is true. Unticked, no email consent is "
+                    "imported. Ticked, each contact's email consent is "
+                    "recorded as given, with your name and the file as its "
+                    "source, except for contacts the file marks as "
+                    "unsubscribed or blocklisted."
+                ),
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -153,8 +174,14 @@ class MappingForm(forms.Form):
                 _("Two columns fill the same field: choose one, leave the other out.")
             )
         self.columns = targets
+        self.consent_confirmed = bool(cleaned.get("consent_confirmed"))
         return cleaned
 
     def rows(self):
         """The form's fields with their column's name, for the template."""
         return [self[f"column_{i}"] for i in range(len(self.header))]
+
+    def targets(self):
+        """Each column's target as the page shows it: as posted, else as
+        suggested."""
+        return [self[f"column_{i}"].value() or IGNORE for i in range(len(self.header))]

@@ -36,7 +36,16 @@ from .duplicates import (
     RepeatedAcrossChunks,
     repeated_emails,
 )
-from .mapping import FIELDS, IGNORE, auto_map, normalise_header
+from .mapping import (
+    CONSENT_CONFIRMATIONS,
+    FIELD_OF,
+    FIELDS,
+    IGNORE,
+    ORIGIN_NAMES,
+    auto_map,
+    detect_origin,
+    normalise_header,
+)
 from .reader import ImportFileError, open_table
 from .validation import Rejection, RowValidator
 
@@ -74,7 +83,8 @@ def writable_fields(user, outlet_id):
     those they see, as in the contact form (no user: every one)."""
     if user is None:
         return set(FIELDS)
-    return set(FIELDS) & set(visible_fields(user, outlet_id))
+    visible = set(visible_fields(user, outlet_id))
+    return {target for target in FIELDS if FIELD_OF.get(target, target) in visible}
 
 
 def restrict_mapping(mapping, user, outlet_id):
@@ -114,6 +124,22 @@ def is_rejected_rows_report(header):
             if names == [normalise_header(name) for name in report_header()]:
                 return True
     return False
+
+
+CONFIRMED_SOURCE = _(
+    "%(origin)s (%(file)s): email consent confirmed by %(user)s on import"
+)
+
+
+def consent_confirmed(contact_import, user, origin):
+    """Whether the import may take the file's rows as having given email
+    consent: the user confirmed it on the mapping page, for an export whose
+    rows did (``CONSENT_CONFIRMATIONS``), and may write the consent."""
+    return bool(
+        contact_import.mapping.get("consent_confirmed")
+        and origin in CONSENT_CONFIRMATIONS
+        and "email_consent" in writable_fields(user, contact_import.outlet_id)
+    )
 
 
 REPORT_REFUSED = _(
@@ -309,9 +335,17 @@ class ImportContactsAction:
         if "email" not in mapping:
             raise ImportFileError(_("No column is mapped to the email address."))
         now = timezone.now()
-        default_source = str(_("Import of %(file)s") % {"file": job.original_name})[
-            :255
-        ]
+        origin = detect_origin(table.header)
+        confirmed = consent_confirmed(job, self.user, origin)
+        if confirmed:
+            default_source = CONFIRMED_SOURCE % {
+                "origin": ORIGIN_NAMES[origin],
+                "file": job.original_name,
+                "user": job.mapping.get("confirmed_by") or _("the import command"),
+            }
+        else:
+            default_source = _("Import of %(file)s") % {"file": job.original_name}
+        default_source = str(default_source)[:255]
         language = translation.get_language()
         validator = RowValidator(
             table.header,
@@ -319,8 +353,15 @@ class ImportContactsAction:
             definitions,
             default_source=default_source,
             now=now,
+            origin=origin,
+            consent_confirmed=confirmed,
         )
-        mapped = {t for t in mapping if t != IGNORE}
+        # What the upsert writes: the mapped fields, and the consent of each
+        # channel the file speaks of (a consent or withdrawal column, or the
+        # user's confirmation).
+        mapped = {t for t in mapping if t != IGNORE} | {
+            f"{channel}_consent" for channel in validator.consent_channels
+        }
         self._email_index = mapping.index("email")
         email_label = validator.label(self._email_index, "email")
         writer = csv.writer(text)

@@ -5,6 +5,7 @@ it is never imported. Checks needing the database (the suppression list,
 an email already seen in an earlier chunk) run per chunk in ``upsert``.
 """
 
+import csv
 import datetime
 import hashlib
 import json
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Consent, Gender, normalise_locale
-from .mapping import ATTRIBUTE_PREFIX, FIELDS, IGNORE
+from .mapping import ATTRIBUTE_PREFIX, CONSENT_TARGETS, FIELDS, IGNORE, MAILCHIMP
 from .reader import parse_date, parse_datetime
 
 # Reasons, as written in the rejected rows report.
@@ -26,6 +27,7 @@ INVALID_EMAIL = _("Invalid email address")
 NO_EMAIL = _("No email address")
 UNKNOWN_ATTRIBUTE = _("Unknown attribute “%(key)s”: HQ has not declared it")
 INVALID_DATE = _("Invalid date “%(value)s” (use dd/mm/yyyy or yyyy-mm-dd)")
+OPTIN_EVIDENCE = _("%(source)s; opted in %(time)s")
 INVALID_VALUE = _("Invalid value “%(value)s”")
 TOO_LONG = _("Too long: at most %(max)s characters")
 DUPLICATE = _("Duplicate: this email is already on line %(line)s")
@@ -41,6 +43,12 @@ MAX_LENGTHS = {
 }
 TAG_MAX_LENGTH = 64
 TAG_SEPARATORS = re.compile(r"[,|]")
+#: The year of a birthday given without one (Mailchimp's ``MM/DD``): a leap
+#: year, so the 29th of February exists, and one no imported birthday can
+#: have (they start in 1900). The month and day are what segments and
+#: greetings use; code that computes an age must skip this year.
+YEAR_UNKNOWN = 1604
+NO_YEAR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})$")
 # A quick shape check before Django's full validator.
 EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # What Django's EmailValidator accepts for a lower-case ASCII dot-atom
@@ -113,6 +121,32 @@ CONSENT_VALUES = {
         CONSENT_REFUSED,
     ),
     "": CONSENT_KEEP,
+}
+# Civilities, read without case, dots or spaces ("M.", "Mme", "Dhr.", "MR").
+CIVILITY_VALUES = {
+    **dict.fromkeys(
+        {
+            "mme",
+            "madame",
+            "mlle",
+            "mademoiselle",
+            "mrs",
+            "ms",
+            "miss",
+            "mevr",
+            "mevrouw",
+            "mw",
+            "mej",
+            "juffrouw",
+            "frau",
+        },
+        Gender.FEMALE,
+    ),
+    **dict.fromkeys(
+        {"m", "mr", "monsieur", "dhr", "deheer", "heer", "meneer", "hr", "herr"},
+        Gender.MALE,
+    ),
+    "mx": Gender.OTHER,
 }
 GENDER_VALUES = {
     **dict.fromkeys(
@@ -201,13 +235,21 @@ def attribute_value(definition, value):
     return text
 
 
-# Positions in the staged record (RECORD_FIELDS).
+# Positions in the staged record (RECORD_FIELDS), then in the row's working
+# slots after it, which ``finish()`` reads into the consents.
 SLOT = {name: i for i, name in enumerate(RECORD_FIELDS)}
+SLOT.update(
+    {
+        name: len(RECORD_FIELDS) + i
+        for i, name in enumerate(("email_withdrawn", "sms_withdrawn", "email_optin_at"))
+    }
+)
 #: Distinct cell texts a per-column cache keeps (dates, consents, tags repeat
 #: across rows; a file of unique values only fills it once).
 CACHE_LIMIT = 50_000
 #: Columns whose few distinct values are worth remembering.
 REPEATING = {"email_consent", "sms_consent", "gender", "locale"}
+WITHDRAWN = {"email_withdrawn", "sms_withdrawn"}
 
 
 class RowValidator:
@@ -221,20 +263,54 @@ class RowValidator:
     needs.
     """
 
-    def __init__(self, header, mapping, definitions, *, default_source, now):
+    def __init__(
+        self,
+        header,
+        mapping,
+        definitions,
+        *,
+        default_source,
+        now,
+        origin="",
+        consent_confirmed=False,
+    ):
+        """``origin``: the tool that exported the file (``mapping``'s
+        constants); ``consent_confirmed``: the user confirmed that the
+        file's rows gave email consent (a row without a consent cell saying
+        otherwise, or a withdrawal, is imported with email consent)."""
         self.header = header
+        self.month_first = origin.startswith(MAILCHIMP)
         self.definitions = definitions  # {key: AttributeDefinition}
         self.default_source = default_source
         self.now = now
         self.columns = [(i, t) for i, t in enumerate(mapping) if t != IGNORE]
         self.mapped = {t for _i, t in self.columns}
         self.tz = timezone.get_current_timezone()
+        # Times without a zone: Mailchimp writes them in UTC; other files in
+        # the site's time.
+        self.naive_tz = datetime.UTC if origin.startswith(MAILCHIMP) else self.tz
         self.this_year = timezone.now().year
         self._caches = {}
         self.steps = [
             (index, target, self.label(index, target), self._check_for(target))
             for index, target in self.columns
         ]
+        self.consent_confirmed = consent_confirmed
+        #: The channels whose consent the file gives (so the import writes it).
+        self.consent_channels = {
+            channel
+            for channel, targets in CONSENT_TARGETS.items()
+            if self.mapped & set(targets)
+        }
+        if consent_confirmed:
+            self.consent_channels.add("email")
+        # A row's record before its cells are read: no consent for a channel
+        # the file says nothing of (a new contact has none), else "keep".
+        self.blank = [None, None, None, "", "", "", None, None, "", "", None]
+        for channel in ("email", "sms"):
+            status = CONSENT_KEEP if channel in self.consent_channels else Consent.NONE
+            self.blank += [status, None, None]
+        self.blank += [None, None, None]  # withdrawn (email, SMS), opt-in date
         self.missing = []
         if "email" not in self.mapped:
             self.missing.append((0, str(FIELDS["email"]), str(NO_EMAIL)))
@@ -272,12 +348,24 @@ class RowValidator:
 
             return check_tags
         slot = SLOT.get(target)
+        if target == "civility":
+            civility_of = self._cached(target, self.civility)
+            gender = SLOT["gender"]
+
+            def check_civility(record, attributes, tags, value):
+                # A gender column wins; an unknown civility is no error.
+                if not record[gender] and not _blank(value):
+                    record[gender] = civility_of(value)
+
+            return check_civility
         if target == "email":
             convert = self.email
         elif target == "birthday":
             convert = self._cached(target, self.birthday)
-        elif target in ("email_consent_at", "sms_consent_at"):
+        elif target in ("email_consent_at", "sms_consent_at", "email_optin_at"):
             convert = self._cached(target, self.consent_moment)
+        elif target in WITHDRAWN:
+            convert = self._cached(target, self.withdrawal)
         elif target in REPEATING:
             convert = self._cached(target, partial(self.field_value, target))
         else:
@@ -313,25 +401,8 @@ class RowValidator:
         return cached
 
     def validate(self, line, cells):
-        record = [
-            line,
-            None,
-            None,
-            "",
-            "",
-            "",
-            None,
-            None,
-            "",
-            "",
-            None,
-            Consent.NONE,
-            None,
-            None,
-            Consent.NONE,
-            None,
-            None,
-        ]
+        record = self.blank.copy()
+        record[0] = line
         attributes = {}
         tags = [()]
         errors = None
@@ -365,25 +436,65 @@ class RowValidator:
         if birthday is not None:
             record[7] = birthday.month
         record[10] = json.dumps(attributes, ensure_ascii=False) if attributes else "{}"
-        for status, at, source in ((11, 12, 13), (14, 15, 16)):
+        for status, at, source, withdrawn in ((11, 12, 13, 17), (14, 15, 16, 18)):
+            if record[withdrawn] is not None:
+                # Unsubscribed or blocklisted: never imported as given,
+                # whatever else the row says; when, if the file tells.
+                record[status] = Consent.WITHDRAWN
+                if record[withdrawn] is not True and record[at] is None:
+                    record[at] = record[withdrawn]
+            elif (
+                status == 11
+                and self.consent_confirmed
+                and record[status] == CONSENT_KEEP
+            ):
+                record[status] = Consent.GRANTED
             if record[status] == CONSENT_KEEP:
                 # No consent in this row: nothing of it is written.
                 record[at], record[source] = None, ""
             elif record[status] == Consent.NONE:
                 record[source] = record[source] or ""
             else:
+                if status == 11 and record[19] is not None:
+                    self.opted_in(record, record[19])
                 # Without a date in the file: the import's time, a marker the
                 # upsert recognises so an unchanged consent keeps its date.
                 if record[at] is None:
                     record[at] = self.now
                 record[source] = record[source] or self.default_source
+        del record[17:]
         return tuple(record)
+
+    def opted_in(self, record, moment):
+        """The opt-in date of a consent given (or pending): the consent's
+        date when the file gives no other (a confirmation's), else kept as
+        evidence in its source."""
+        if record[11] not in (Consent.GRANTED, Consent.PENDING):
+            return
+        if record[12] is None:
+            record[12] = moment
+        elif record[12] != moment and not record[13]:
+            record[13] = str(
+                OPTIN_EVIDENCE
+                % {
+                    "source": self.default_source,
+                    "time": timezone.localtime(moment, self.tz).strftime(
+                        "%Y-%m-%d %H:%M:%S"
+                    ),
+                }
+            )[: MAX_LENGTHS["email_consent_source"]]
 
     # -- Conversions ---------------------------------------------------------
 
     def tags(self, value):
+        text = _text(value)
+        if '"' in text:
+            # Mailchimp's: "VIP","Lille centre" (commas inside quotes kept).
+            names = next(csv.reader([text], skipinitialspace=True), [])
+        else:
+            names = TAG_SEPARATORS.split(text)
         tags = []
-        for name in TAG_SEPARATORS.split(_text(value)):
+        for name in names:
             name = name.strip()
             if not name:
                 continue
@@ -411,10 +522,42 @@ class RowValidator:
         try:
             day = parse_date(value)
         except ValueError:
-            raise _Invalid(INVALID_DATE % {"value": value}) from None
+            return self.birthday_without_year(value)
         if day and not (1900 <= day.year <= self.this_year):
             raise _Invalid(INVALID_DATE % {"value": value})
         return day
+
+    def birthday_without_year(self, value):
+        """``dd/mm`` (Mailchimp's ``MM/DD`` in its exports), in the year
+        ``YEAR_UNKNOWN``."""
+        match = NO_YEAR.match(value.strip()) if isinstance(value, str) else None
+        if match is None:
+            raise _Invalid(INVALID_DATE % {"value": value})
+        first, second = (int(n) for n in match.groups())
+        # Mailchimp writes month first, unless the audience chose DD/MM.
+        month, day = (
+            (first, second) if self.month_first and first <= 12 else (second, first)
+        )
+        try:
+            return datetime.date(YEAR_UNKNOWN, month, day)
+        except ValueError:
+            raise _Invalid(INVALID_DATE % {"value": value}) from None
+
+    def civility(self, value):
+        key = re.sub(r"[\s.]+", "", _text(value).lower())
+        return CIVILITY_VALUES.get(key, "")
+
+    def withdrawal(self, value):
+        """``True`` (yes), a datetime (when), ``None`` (no) or ``_Invalid``."""
+        text = _text(value).lower()
+        if text in YES:
+            return True
+        if text in NO or not text:
+            return None
+        try:
+            return self.consent_moment(value)
+        except _Invalid:
+            raise _Invalid(INVALID_VALUE % {"value": _text(value)}) from None
 
     def consent_moment(self, value):
         try:
@@ -422,7 +565,7 @@ class RowValidator:
         except ValueError:
             raise _Invalid(INVALID_DATE % {"value": value}) from None
         if moment is not None and timezone.is_naive(moment):
-            moment = timezone.make_aware(moment, self.tz)
+            moment = timezone.make_aware(moment, self.naive_tz)
         return moment
 
     def field_value(self, target, value):

@@ -24,7 +24,14 @@ from ...outlets.access import get_network_roles, user_is_hq
 from ...outlets.roles import CONTACT_ACTION_ROLES
 from ..models import ContactImport
 from .forms import MappingForm, UploadForm, read_preview
-from .mapping import ATTRIBUTE_PREFIX
+from .mapping import (
+    ATTRIBUTE_PREFIX,
+    FIELDS,
+    IGNORE,
+    MAILCHIMP,
+    ORIGIN_NAMES,
+    detect_origin,
+)
 from .reader import ImportFileError
 from .services import (
     ImportContactsAction,
@@ -117,6 +124,7 @@ class ImportUploadView(ImporterRequiredMixin, BaseImportView, FormView):
                 "columns": form.mapping,
                 "header": form.header,
                 "left_out": form.left_out,
+                "origin": detect_origin(form.header),
             },
         )
         # The form's outlets are the user's; the action checks again.
@@ -160,11 +168,20 @@ class ImportMappingView(ImportObjectMixin, BaseImportView, FormView):
             mapping=self.contact_import.mapping.get("columns") or [],
             user=self.request.user,
             outlet_id=self.contact_import.outlet_id,
+            origin=detect_origin(header),
         )
 
     def form_valid(self, form):
         job = self.contact_import
-        job.mapping = {**job.mapping, "columns": form.columns, "header": form.header}
+        job.mapping = {
+            **job.mapping,
+            "columns": form.columns,
+            "header": form.header,
+            "consent_confirmed": form.consent_confirmed,
+            "confirmed_by": (
+                self.request.user.get_username() if form.consent_confirmed else ""
+            ),
+        }
         start(job, self.request.user)
         job.save(update_fields=["mapping"])
         return redirect("distmark_contact_imports:detail", pk=job.pk)
@@ -185,6 +202,34 @@ class ImportMappingView(ImportObjectMixin, BaseImportView, FormView):
             and target[len(ATTRIBUTE_PREFIX) :] not in declared
         ]
         rows = [[str(c) for c in row] + [""] * (len(header) - len(row)) for row in rows]
+        form = context["form"]
+        targets = form.targets()
+        left_out = set(job.mapping.get("left_out") or [])
+
+        def columns_for(*wanted):
+            return [
+                name or str(FIELDS.get(t, t))
+                for name, t in zip(header, targets, strict=False)
+                if t in wanted
+            ]
+
+        origin = form.origin
+        context.update(
+            origin=ORIGIN_NAMES.get(origin, ""),
+            mailchimp_birthdays=origin.startswith(MAILCHIMP) and "birthday" in targets,
+            consent_columns=columns_for("email_consent"),
+            withdrawal_columns=columns_for("email_withdrawn"),
+            confirm_field=(
+                form["consent_confirmed"]
+                if "consent_confirmed" in form.fields
+                else None
+            ),
+            ignored_columns=[
+                name
+                for i, (name, t) in enumerate(zip(header, targets, strict=False))
+                if t == IGNORE and name and i not in left_out
+            ],
+        )
         context.update(
             contact_import=self.contact_import,
             preview_rows=rows,

@@ -5,7 +5,14 @@ from pathlib import Path
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
-from ...contacts.imports.mapping import apply_overrides, auto_map, is_valid_target
+from ...contacts.imports.mapping import (
+    CONSENT_CONFIRMATIONS,
+    ORIGIN_NAMES,
+    apply_overrides,
+    auto_map,
+    detect_origin,
+    is_valid_target,
+)
 from ...contacts.imports.reader import ImportFileError, open_table
 from ...contacts.imports.services import ImportContactsAction
 from ...contacts.models import AttributeDefinition, ContactImport
@@ -37,8 +44,20 @@ class Command(BaseCommand):
                 "Repeat for several columns."
             ),
         )
+        parser.add_argument(
+            "--consent-confirmed",
+            action="store_true",
+            help=(
+                "For a Mailchimp export of subscribed members or a Brevo "
+                "export: its contacts gave email consent (except those it "
+                "marks as unsubscribed or blocklisted). Without it, no email "
+                "consent is imported from such a file."
+            ),
+        )
 
-    def handle(self, *args, outlet, path, dry_run, map, **options):
+    def handle(
+        self, *args, outlet, path, dry_run, map, consent_confirmed=False, **options
+    ):
         try:
             target_outlet = Outlet.objects.get(slug=outlet)
         except Outlet.DoesNotExist:
@@ -66,6 +85,14 @@ class Command(BaseCommand):
             raise CommandError(f"--map: no column named {error}.") from None
         if "email" not in mapping:
             raise CommandError("No column is mapped to the email address.")
+        origin = detect_origin(header)
+        if origin:
+            self.stdout.write(f"Recognised as: {ORIGIN_NAMES[origin]}.")
+        if consent_confirmed and origin not in CONSENT_CONFIRMATIONS:
+            raise CommandError(
+                "--consent-confirmed is for a Mailchimp export of subscribed "
+                "members or a Brevo export; map the file's consent column instead."
+            )
         for column, target in zip(header, mapping, strict=True):
             self.stdout.write(f"  {column or '(blank)'} -> {target or '(left out)'}")
 
@@ -73,7 +100,12 @@ class Command(BaseCommand):
             job = ContactImport(
                 outlet=target_outlet,
                 original_name=source.name,
-                mapping={"columns": mapping, "header": header},
+                mapping={
+                    "columns": mapping,
+                    "header": header,
+                    "origin": origin,
+                    "consent_confirmed": consent_confirmed,
+                },
                 dry_run=dry_run,
             )
             job.file.save(source.name, File(fileobj), save=False)
