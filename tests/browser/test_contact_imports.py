@@ -37,3 +37,51 @@ def test_the_progress_bar_moves_then_the_result_shows(admin_login, live_demo):
         expect(tab.get_by_text("200 contacts created")).to_be_visible()
     finally:
         cache.delete(progress_key(job.pk))
+
+
+def test_a_mailchimp_export_imports_with_only_the_consent_confirmed(
+    admin_login, live_demo
+):
+    """Upload Mailchimp's export of subscribed members as exported, keep every
+    suggested column, confirm their consent, dry run, then import for real."""
+    import datetime
+    from pathlib import Path
+
+    from django.urls import reverse
+
+    from wagtail_distmark.contacts.models import Consent, Contact
+
+    sample = Path(__file__).resolve().parents[1] / "fixtures"
+    sample = sample / "contacts-mailchimp-subscribed.csv"
+    tab = admin_login("lille-manager")
+    tab.goto(live_demo.url + reverse("distmark_contact_imports:upload"))
+    tab.get_by_label("File").set_input_files(str(sample))
+    tab.get_by_label("Dry run").check()
+    tab.get_by_role("button", name="Upload and map the columns").click()
+
+    expect(
+        tab.get_by_text("Recognised as: Mailchimp export of subscribed members")
+    ).to_be_visible()
+    expect(tab.get_by_label("First Name", exact=True)).to_have_value("first_name")
+    expect(tab.get_by_label("MEMBER_RATING")).to_have_value("")  # left out
+    tab.get_by_label(
+        "These are Mailchimp subscribed members: they gave email consent"
+    ).check()
+    tab.get_by_role("button", name="Start the dry run").click()
+
+    expect(tab.get_by_role("heading", name="What the import would do")).to_be_visible()
+    expect(tab.get_by_text("30 contacts created")).to_be_visible()
+    expect(tab.get_by_text("0 rows rejected")).to_be_visible()
+    lille = Contact.objects.filter(outlet=live_demo.lille)
+    assert not lille.filter(email__endswith="@mailchimp.example").exists()
+    tab.get_by_role("button", name="Import this file for real").click()
+
+    expect(tab.get_by_role("heading", name="Result")).to_be_visible()
+    expect(tab.get_by_text("30 contacts created")).to_be_visible()
+    expect(tab.get_by_text("Email consent confirmed by lille-manager")).to_be_visible()
+    imported = lille.filter(email__endswith="@mailchimp.example")
+    assert imported.count() == 30
+    assert set(imported.values_list("email_consent", flat=True)) == {Consent.GRANTED}
+    camille = imported.get(email="camille.lefebvre@mailchimp.example")
+    assert camille.birthday == datetime.date(1604, 3, 14)
+    assert set(camille.tags.values_list("name", flat=True)) == {"VIP", "Lille centre"}
