@@ -480,3 +480,20 @@ def test_the_email_is_plain_text_not_html(
     assert message.subject == "Confirm your subscription to Lille Centre & Co's"
     assert "news from Lille Centre & Co's:" in message.body
     assert "&amp;" not in message.body and "&#x27;" not in message.body
+
+
+def test_an_ipv6_client_counts_by_its_network(client, demo, lille_page, settings):
+    # One client usually holds a whole /64: changing the last bits is no way
+    # around the limit.
+    settings.WAGTAIL_DISTMARK = {"SUBSCRIPTION_RATE_LIMIT": 1}
+
+    def from_address(email, address):
+        return client.post(
+            reverse(SUBSCRIBE),
+            {"page": lille_page.pk, "email": email},
+            REMOTE_ADDR=address,
+        ).status_code
+
+    assert from_address("v1@example.com", "2001:db8::1") == 200
+    assert from_address("v2@example.com", "2001:db8::ffff:2") == 429
+    assert from_address("v3@example.com", "2001:db8:0:1::1") == 200
