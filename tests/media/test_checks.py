@@ -203,3 +203,18 @@ def test_assets_are_fetched_in_one_query_per_model_whatever_their_number(
         return len(queries)
 
     assert queries_for(1) == queries_for(8)
+
+
+def test_another_page_types_rich_text_is_judged_too(demo, media_root):
+    from wagtail_distmark.outlets.models import OutletHomePage
+
+    expired = document(
+        "Old flyer", brand_library(), hq_approved=True, expires_on=days(-1)
+    )
+    home = OutletHomePage.objects.get(pk=demo.lille.home_page_id)
+    home.intro = f"<p>Download {doc_link(expired)}</p>"
+    assets = result(run_checks(home), "asset_rights")
+    assert [str(f) for f in assets.findings] == [
+        f"Introduction: The usage rights of “Old flyer” expired on "
+        f"{days(-1).isoformat()}."
+    ]
