@@ -13,6 +13,7 @@ class WagtailDistmarkAppConfig(AppConfig):
         # registers them whether or not the project lists rules' autodiscovery app.
         from . import rules  # noqa: F401
         from .contacts import system_checks as contact_checks  # noqa: F401
+        from .isolation import system_checks as isolation_checks  # noqa: F401
         from .media import system_checks as media_checks  # noqa: F401
         from .workflows import system_checks  # noqa: F401
 

@@ -2,6 +2,7 @@
 from .audiences import wagtail_hooks as audiences_hooks  # noqa: F401
 from .contacts import wagtail_hooks as contacts_hooks  # noqa: F401
 from .inheritance import wagtail_hooks as inheritance_hooks  # noqa: F401
+from .isolation import wagtail_hooks as isolation_hooks  # noqa: F401
 from .media import wagtail_hooks as media_hooks  # noqa: F401
 from .outlets import wagtail_hooks as outlets_hooks  # noqa: F401
 from .workflows import wagtail_hooks as workflows_hooks  # noqa: F401

@@ -1,56 +1,21 @@
-"""The outlet admin screens, as HQ, regional and local users reach them."""
+"""The outlet admin screens, as HQ, regional and local users reach them.
+
+Every admin URL, aimed at another outlet's objects as each local role, is
+walked in tests/isolation/test_routes.py.
+"""
 
 import re
 
 import pytest
-from django.core.files.base import ContentFile
-from django.urls import get_resolver, reverse
-from wagtail import hooks
-from wagtail.documents import get_document_model
+from django.urls import reverse
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page
 
-from wagtail_distmark.contacts.models import (
-    AttributeDefinition,
-    ContactAccess,
-    Suppression,
-)
-from wagtail_distmark.inheritance.demo import SPRING_SLUG
-from wagtail_distmark.inheritance.models import LocalPage, TemplatePage
-from wagtail_distmark.media.models import DocumentRights, ImageRights
+from wagtail_distmark.inheritance.models import LocalPage
 from wagtail_distmark.outlets.models import Outlet, Region
 
 DENIED = (403, 404)
-
-
-def _distmark_viewsets():
-    viewsets = []
-    for fn in hooks.get_hooks("register_admin_viewset"):
-        if fn.__module__.startswith("wagtail_distmark"):
-            registered = fn()
-            viewsets += list(getattr(registered, "registerables", None) or [registered])
-    return viewsets
-
-
-# Admin URL namespaces the app registers outside viewsets.
-APP_NAMESPACES = {"distmark_templates", "distmark_contact_imports"}
-
-
-def _app_admin_urls():
-    """(namespace, url name, takes pk) for every admin URL this app registers."""
-    namespaces = {vs.url_namespace for vs in _distmark_viewsets()} | APP_NAMESPACES
-    found = []
-    for pattern in get_resolver().url_patterns:
-        for sub in getattr(pattern, "url_patterns", []):
-            if getattr(sub, "namespace", None) in namespaces:
-                for leaf in sub.url_patterns:
-                    takes_pk = "<" in str(leaf.pattern)
-                    found.append((sub.namespace, leaf.name, takes_pk))
-    return found
-
-
-APP_URLS = _app_admin_urls()
 
 
 def assert_no_access(response, *secrets, client=None):
@@ -71,105 +36,6 @@ def assert_no_access(response, *secrets, client=None):
     body = response.content.decode()
     for secret in secrets:
         assert secret not in body, f"{secret!r} leaked"
-
-
-def _target_for(namespace, demo):
-    if namespace == "distmark_templates":
-        # Templates are shared by the network; the outlet at stake is posted.
-        return TemplatePage.objects.get(slug=SPRING_SLUG)
-    if namespace == "distmark_contact_imports":
-        # Marseille's import of its customers, with its file.
-        from wagtail_distmark.contacts.models import ContactImport
-
-        return ContactImport.objects.create(
-            outlet=demo.marseille,
-            original_name="marseille-customers.csv",
-            file=ContentFile(b"email;consent\nm@marseille.example;oui\n", name="m.csv"),
-        )
-    if namespace == "distmark_segments":
-        # Marseille's own segment (HQ's network segments are read-only to all).
-        from tests.audiences.segments import make_segment, tag
-
-        return make_segment("Marseille VIPs", demo.marseille, tag("vip"))
-    if namespace == "distmark_brand_kit":
-        return None  # one page for the network, no object
-    if namespace == "distmark_brand_images":
-        # The usage view of Marseille's own photo: HQ only.
-        return get_image_model().objects.filter(title__contains="Marseille").first()
-    if namespace == "distmark_brand_documents":
-        return asset_rights(DocumentRights).document
-    model = {
-        vs.url_namespace: getattr(vs, "model", None) for vs in _distmark_viewsets()
-    }[namespace]
-    if model is Outlet:
-        return demo.marseille
-    if model is Region:
-        return demo.south
-    if model in (AttributeDefinition, Suppression, ContactAccess):
-        # HQ's network-wide contact settings and logs: out of every outlet's reach.
-        return hq_contact_object(model, demo)
-    if model in (ImageRights, DocumentRights):
-        # HQ's rights on brand assets: out of every outlet's reach.
-        return asset_rights(model)
-    return model._default_manager.filter(outlet=demo.marseille).first()
-
-
-def hq_contact_object(model, demo):
-    if model is AttributeDefinition:
-        return AttributeDefinition.objects.get(key="purchase_total")
-    if model is Suppression:
-        return Suppression.suppress("marseille-customer@example.com", "bounce")
-    return ContactAccess.objects.create(
-        username="marseille-manager", action="view", outlet=demo.marseille
-    )
-
-
-def asset_rights(model):
-    if model is ImageRights:
-        asset = get_image_model().objects.filter(title__contains="Marseille").first()
-        return ImageRights.objects.get_or_create(image=asset)[0]
-    document = get_document_model().objects.create(
-        title="Marseille price list", file=ContentFile(b"%PDF-1.4", name="prices.pdf")
-    )
-    return DocumentRights.objects.create(document=document)
-
-
-def test_walk_covers_every_viewset():
-    assert {ns for ns, _, _ in APP_URLS} >= {"outlets", "regions", *APP_NAMESPACES}
-
-
-@pytest.mark.parametrize(("namespace", "url_name", "takes_pk"), APP_URLS)
-def test_local_editor_cannot_reach_another_outlet(
-    login, demo, namespace, url_name, takes_pk
-):
-    """lille-editor walks every admin URL of the app, aimed at Marseille."""
-    client = login("lille-editor")
-    target = _target_for(namespace, demo)
-    args = [target.pk] if takes_pk else []
-    url = reverse(f"{namespace}:{url_name}", args=args)
-    secrets = ["Marseille", "marseille.localhost", "4 quai du Port"]
-    before = list(Outlet.objects.filter(slug="marseille").values())
-
-    assert_no_access(client.get(url), *secrets, client=client)
-    crafted = {
-        "name": "Hijacked",
-        "slug": "marseille",
-        "region": demo.north.pk,
-        "hostname": "hijacked.localhost",
-        "timezone": "Europe/Paris",
-        "locale": "fr",
-        "opening_hours-TOTAL_FORMS": "0",
-        "opening_hours-INITIAL_FORMS": "0",
-        # For views acting on an outlet named in the POST.
-        "outlet": demo.marseille.pk,
-        "outlets": [demo.marseille.pk],
-    }
-    pages_before = LocalPage.objects.filter(outlet=demo.marseille).count()
-    response = client.post(url, crafted)
-    assert_no_access(response, *secrets, client=client)
-    assert list(Outlet.objects.filter(slug="marseille").values()) == before
-    assert not Outlet.objects.filter(name="Hijacked").exists()
-    assert LocalPage.objects.filter(outlet=demo.marseille).count() == pages_before
 
 
 def wagtail_urls_for(outlet, demo):

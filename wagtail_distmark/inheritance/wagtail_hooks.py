@@ -2,8 +2,8 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.viewsets.pages import PageViewSet
 
+from ..isolation.pages import OutletScopedPageViewSet
 from . import views
 from .models import LocalPage
 
@@ -18,7 +18,7 @@ urlpatterns = [
 ]
 
 
-class LocalPageViewSet(PageViewSet):
+class LocalPageViewSet(OutletScopedPageViewSet):
     """Wagtail's page views for outlet pages, with the template-aware editor."""
 
     model = LocalPage

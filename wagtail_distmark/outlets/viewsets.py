@@ -1,12 +1,9 @@
 import swapper
-from django.contrib.auth import get_user_model
-from django.forms import CheckboxSelectMultiple
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.filters import MultipleUserFilter
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -16,19 +13,13 @@ from wagtail.admin.panels import (
 )
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
-from wagtail.admin.views.pages.listing import (
-    EditedByFilter,
-    GenericPageFilterSet,
-    SiteFilter,
-)
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.viewsets.pages import PageViewSet
-from wagtail.models import PageLogEntry, Site
-from wagtail.permissions import page_permission_policy
 
+from ..isolation.filters import OutletPageFilterSet
+from ..isolation.pages import OutletScopedPageViewSet
 from . import import_views, views
-from .access import HQ_PERMISSION, user_is_hq
+from .access import HQ_PERMISSION
 from .forms import OutletForm, RegionForm
 from .models import Outlet, OutletHomePage, Region, RegionPage
 
@@ -209,53 +200,7 @@ class NetworkViewSetGroup(ViewSetGroup):
     items = (OutletViewSet("outlets"), RegionViewSet("regions"))
 
 
-def _explorable_pages(request):
-    return page_permission_policy.explorable_instances(request.user)
-
-
-def _explorable_sites(request):
-    if user_is_hq(request.user):
-        return Site.objects.all()
-    return Site.objects.filter(root_page__in=_explorable_pages(request))
-
-
-def _owners_of_explorable_pages(request):
-    owner_ids = _explorable_pages(request).order_by().values("owner_id")
-    return get_user_model().objects.filter(pk__in=owner_ids)
-
-
-def _editors_of_explorable_pages(request):
-    editor_ids = (
-        PageLogEntry.objects.filter(
-            action="wagtail.edit", page__in=_explorable_pages(request)
-        )
-        .order_by()
-        .values("user_id")
-    )
-    return get_user_model().objects.filter(pk__in=editor_ids)
-
-
-class OutletPageFilterSet(GenericPageFilterSet):
-    """Wagtail's explorer filters list every site and every page author of the
-    installation: in a network those are other outlets' names and staff. Offer
-    only what the user can explore."""
-
-    site = SiteFilter(
-        label=_("Site"), queryset=_explorable_sites, widget=CheckboxSelectMultiple
-    )
-    owner = MultipleUserFilter(
-        label=_("Owner"),
-        queryset=_owners_of_explorable_pages,
-        widget=CheckboxSelectMultiple,
-    )
-    edited_by = EditedByFilter(
-        label=_("Edited by"),
-        queryset=_editors_of_explorable_pages,
-        widget=CheckboxSelectMultiple,
-    )
-
-
-class OutletHomePageViewSet(PageViewSet):
+class OutletHomePageViewSet(OutletScopedPageViewSet):
     """Explorer and editing views for the root of each outlet's tree."""
 
     model = OutletHomePage

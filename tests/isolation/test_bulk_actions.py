@@ -1,0 +1,54 @@
+"""Wagtail's bulk actions as local users reach them."""
+
+from django.urls import reverse
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from tests.media.assets import image
+from tests.workflows.flow import spring_page
+
+
+def bulk(action, app="wagtailimages", model="image"):
+    return reverse("wagtail_bulk_action", args=[app, model, action])
+
+
+def test_bulk_actions_on_another_outlets_image_answer_404(login, demo):
+    theirs = image("Calanques sunset", demo.marseille.collection)
+    ours = image("Lille store front", demo.lille.collection)
+    client = login("lille-manager")
+    for action in ("delete", "add_tags", "add_to_collection"):
+        response = client.get(bulk(action), {"id": [ours.pk, theirs.pk]})
+        assert response.status_code == 404, action
+    response = client.post(bulk("delete") + f"?id={theirs.pk}")
+    assert response.status_code == 404
+    assert get_image_model().objects.filter(pk=theirs.pk).exists()
+    # Their own image: Wagtail's confirmation.
+    response = client.get(bulk("delete"), {"id": ours.pk})
+    assert response.status_code == 200
+    assert "Lille store front" in response.content.decode()
+
+
+def test_selecting_all_pages_never_names_another_outlets(login, demo):
+    client = login("lille-manager")
+    for query in (
+        "id=all",
+        f"id=all&childOf={demo.marseille.home_page_id}",
+        "id=all&q=Spring",
+    ):
+        response = client.get(bulk("publish", "wagtailcore", "page") + "?" + query)
+        assert "Marseille" not in response.content.decode(), query
+    lille = spring_page(demo.lille)
+    response = client.get(
+        bulk("unpublish", "wagtailcore", "page")
+        + f"?id=all&childOf={lille.get_parent().pk}"
+    )
+    assert response.status_code == 200
+    assert lille.title in response.content.decode()
+
+
+def test_bulk_action_on_another_outlets_page_is_a_404(login, demo):
+    page = spring_page(demo.marseille)
+    client = login("lille-manager")
+    response = client.get(bulk("delete", "wagtailcore", "page"), {"id": page.pk})
+    assert response.status_code == 404
+    assert Page.objects.filter(pk=page.pk).exists()

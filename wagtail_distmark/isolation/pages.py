@@ -1,0 +1,164 @@
+"""Wagtail's page screens for local users: their outlets' trees only.
+
+``OutletScopedPageViewSet`` is the page viewset of every page type in the
+network (registered for Wagtail's base ``Page``, and the base of the app's own
+page viewsets): its listings' filters offer only the user's sites and
+people, its copy form only the pages they may explore, and its workflow
+cancellation prompt only pages they may edit. The page chooser is scoped by
+``construct_page_chooser_queryset`` (see ``wagtail_hooks.py``) and, where
+Wagtail reads a page before any hook, by the route guards in ``routes.py``.
+"""
+
+from django.http import Http404
+from django.utils.functional import classproperty
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.views.chooser import BrowseView, ExternalLinkView
+from wagtail.admin.views.pages.copy import CopyView
+from wagtail.admin.views.pages.workflow import ConfirmWorkflowCancellationView
+from wagtail.admin.viewsets.pages import PageViewSet
+from wagtail.models import Page, Site
+
+from .filters import OutletPageFilterSet, ScopedPageFilterSet
+from .visibility import explorable_root, is_local_user, visible_pages, visible_sites
+
+
+def scoped_copy_form(form_class):
+    """``form_class`` (Wagtail's copy form, or a page type's own) whose parent
+    choices are the pages the user may explore: another outlet's page is not
+    a valid choice, and no error message names it."""
+
+    class ScopedCopyForm(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if is_local_user(self.user):
+                field = self.fields["new_parent_page"]
+                field.queryset = visible_pages(self.user)
+                field.error_messages["invalid_choice"] = _(
+                    "Choose a page of your own site as the new parent."
+                )
+
+        def full_clean(self):
+            super().full_clean()
+            if is_local_user(self.user) and "new_parent_page" in self._errors:
+                # The chooser shows the title of the page it holds: not an
+                # out-of-reach page's.
+                data = self.data.copy()
+                data[self.add_prefix("new_parent_page")] = ""
+                self.data = data
+
+    ScopedCopyForm.__name__ = f"Scoped{form_class.__name__}"
+    return ScopedCopyForm
+
+
+class ScopedCopyView(CopyView):
+    def get_form_class(self):
+        return scoped_copy_form(super().get_form_class())
+
+
+class ScopedConfirmWorkflowCancellationView(ConfirmWorkflowCancellationView):
+    """Wagtail describes any page's workflow here without checking the user:
+    only a page the user may edit is described."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.object.permissions_for_user(request.user).can_edit():
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+#: URL arguments of Wagtail's page views that name a page.
+PAGE_URL_KWARGS = ("page_id", "parent_page_id", "page_to_move_id", "destination_id")
+
+
+class VisiblePagesOnlyMixin:
+    """A page view that, for local users, knows only the pages they may
+    explore: any other page a URL names answers 404 before the view reads
+    it (Wagtail's workflow views name the page in a message first)."""
+
+    def setup(self, request, *args, **kwargs):
+        if is_local_user(request.user):
+            named = {kwargs[name] for name in PAGE_URL_KWARGS if name in kwargs}
+            if "pk" in kwargs and str(kwargs["pk"]).isdigit():
+                named.add(kwargs["pk"])
+            named = {int(pk) for pk in named}
+            if named and visible_pages(request.user).filter(
+                pk__in=named
+            ).count() != len(named):
+                raise Http404
+        super().setup(request, *args, **kwargs)
+
+
+class OutletScopedPageViewSet(PageViewSet):
+    """A page viewset whose screens show local users only their outlets.
+
+    Subclass it for your own page types' viewsets (as ``LocalPageViewSet``
+    does); page types without a viewset of their own get it through the
+    network's viewset for ``Page``.
+    """
+
+    def construct_view(self, view_class, **kwargs):
+        if not issubclass(view_class, VisiblePagesOnlyMixin):
+            view_class = type(
+                f"VisiblePagesOnly{view_class.__name__}",
+                (VisiblePagesOnlyMixin, view_class),
+                {"__module__": __name__},
+            )
+        return super().construct_view(view_class, **kwargs)
+
+    copy_view_class = ScopedCopyView
+    confirm_workflow_cancellation_view_class = ScopedConfirmWorkflowCancellationView
+
+    @classproperty
+    def filterset_class(cls):
+        # As Wagtail's, with the filters' choices scoped.
+        if cls.list_filter and cls.list_filter is not cls.UNDEFINED:
+            return cls.UNDEFINED
+        return OutletPageFilterSet if cls.model is Page else ScopedPageFilterSet
+
+
+class NetworkPageViewSet(OutletScopedPageViewSet):
+    """Wagtail's default page views, for every page type without its own."""
+
+    model = Page
+
+
+def browse_from_explorable_root(request, *args, **kwargs):
+    """The page chooser's first step, started where the user's tree starts
+    (Wagtail starts at the root of the installation)."""
+    root = explorable_root(request.user)
+    if root is None:
+        raise Http404
+    return BrowseView.as_view()(request, parent_page_id=root.pk)
+
+
+def require_visible_parent_page(request, parent_page_id, **kwargs):
+    if not visible_pages(request.user).filter(pk=parent_page_id).exists():
+        raise Http404
+
+
+def require_visible_chosen_pages(request, **kwargs):
+    ids = request.GET.getlist("id")
+    try:
+        wanted = {int(pk) for pk in ids}
+    except ValueError as error:
+        raise Http404 from error
+    found = set(
+        visible_pages(request.user).filter(pk__in=wanted).values_list("pk", flat=True)
+    )
+    if found != wanted:
+        raise Http404
+
+
+class ScopedExternalLinkView(ExternalLinkView):
+    """Wagtail turns a pasted URL into a link to the page it serves, on any
+    site, and shows that page's draft title: a local user's URL is matched
+    against their own sites only (another outlet's stays an external link)."""
+
+    def post(self, request):
+        own = set(visible_sites(request.user).values_list("pk", flat=True))
+        request._wagtail_cached_site_root_paths = [
+            root for root in Site.get_site_root_paths() if root.site_id in own
+        ]
+        return super().post(request)
+
+
+external_link_view = ScopedExternalLinkView.as_view()
