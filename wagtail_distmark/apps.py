@@ -18,6 +18,17 @@ class WagtailDistmarkAppConfig(AppConfig):
         from .workflows import system_checks  # noqa: F401
 
         self.connect_signals()
+        self.index_references()
+
+    def index_references(self):
+        # An outlet's profile shows its manager's photo on every outlet page:
+        # Wagtail's reference index then counts it among the image's uses, and
+        # the unusable asset check reports it.
+        from wagtail.models import ReferenceIndex
+
+        from .outlets.models import Outlet
+
+        ReferenceIndex.register_model(Outlet)
 
     def connect_signals(self):
         from django.core.signals import request_finished

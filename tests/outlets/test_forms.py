@@ -53,3 +53,123 @@ def test_region_parent_is_fixed_once_the_region_exists(demo):
     assert isinstance(form, RegionForm)
     assert form.fields["parent"].disabled
     assert form.fields["parent"].initial.is_root()
+
+
+# -- The manager's photo: it shows on the outlet's public pages ------------------
+
+
+def profile_post(client, outlet, **extra):
+    from django.urls import reverse
+
+    return client.post(
+        reverse("outlets:edit", args=[outlet.pk]),
+        {
+            "name": outlet.name,
+            "timezone": "Europe/Paris",
+            "locale": "fr",
+            "opening_hours-TOTAL_FORMS": "0",
+            "opening_hours-INITIAL_FORMS": "0",
+            **extra,
+        },
+    )
+
+
+@pytest.fixture
+def photos(demo):
+    from tests.media.assets import brand_image, days, image
+
+    return {
+        "lille": image("Lille manager portrait", demo.lille.collection),
+        "marseille": image("Calanques manager portrait", demo.marseille.collection),
+        "gent": image("Gent manager portrait", demo.gent.collection),
+        "brand": brand_image("Brand portrait frame", hq_approved=True),
+        "expired": brand_image(
+            "Expired portrait", hq_approved=True, expires_on=days(-1)
+        ),
+        "unapproved": brand_image("Unapproved portrait", hq_approved=False),
+    }
+
+
+def test_manager_photo_is_chosen_with_the_image_chooser(login, demo, photos):
+    from django.urls import reverse
+    from wagtail.images.widgets import AdminImageChooser
+
+    response = login("lille-manager").get(reverse("outlets:edit", args=[demo.lille.pk]))
+    form = response.context["form"]
+    assert isinstance(form.fields["manager_photo"].widget, AdminImageChooser)
+    body = response.content.decode()
+    for other in ("Calanques manager portrait", "Gent manager portrait", "Expired"):
+        assert other not in body
+
+
+@pytest.mark.parametrize("username", ["lille-manager", "north-manager", "hq"])
+def test_another_outlets_photo_is_refused_without_naming_it(
+    login, demo, photos, username
+):
+    client = login(username)
+    for other in ("marseille", "gent"):
+        response = profile_post(client, demo.lille, manager_photo=photos[other].pk)
+        assert response.status_code == 200, other
+        errors = response.context["form"].errors["manager_photo"]
+        assert errors == [
+            "Choose a photo from this outlet's images or from the brand library."
+        ]
+        assert "portrait" not in " ".join(errors)
+    demo.lille.refresh_from_db()
+    assert demo.lille.manager_photo_id is None
+
+
+@pytest.mark.parametrize(
+    ("photo", "message"),
+    [
+        ("expired", "The usage rights of “Expired portrait” expired on"),
+        ("unapproved", "HQ has not approved “Unapproved portrait” for use."),
+    ],
+)
+def test_unusable_brand_photo_is_refused(login, demo, photos, photo, message):
+    response = profile_post(
+        login("lille-manager"), demo.lille, manager_photo=photos[photo].pk
+    )
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors["manager_photo"])
+    demo.lille.refresh_from_db()
+    assert demo.lille.manager_photo_id is None
+
+
+@pytest.mark.parametrize("photo", ["lille", "brand"])
+def test_own_or_brand_photo_is_saved(login, demo, photos, photo):
+    response = profile_post(
+        login("lille-manager"), demo.lille, manager_photo=photos[photo].pk
+    )
+    assert response.status_code == 302
+    demo.lille.refresh_from_db()
+    assert demo.lille.manager_photo == photos[photo]
+
+
+def test_photo_whose_rights_lapse_leaves_the_public_pages(demo, photos, client):
+    from wagtail_distmark.media.models import ImageRights
+
+    photo = photos["brand"]
+    demo.lille.manager_photo = photo
+    demo.lille.save()
+    assert demo.lille.public_manager_photo == photo
+    ImageRights.objects.filter(image=photo).update(hq_approved=False)
+    from wagtail_distmark.outlets.models import Outlet
+
+    assert Outlet.objects.get(pk=demo.lille.pk).public_manager_photo is None
+
+
+def test_asset_check_reports_an_outlet_photo_whose_rights_expired(demo, photos):
+    from tests.media.assets import days
+    from wagtail_distmark.media.models import ImageRights
+    from wagtail_distmark.media.usage import asset_key, report_unusable_assets
+
+    photo = photos["brand"]
+    demo.lille.manager_photo = photo
+    demo.lille.save()
+    ImageRights.objects.filter(image=photo).update(expires_on=days(-2))
+    report = {asset_key(e.asset): e for e in report_unusable_assets()}
+    entry = report[asset_key(photo)]
+    assert [(use.obj, use.outlet_id) for use in entry.uses] == [
+        (demo.lille, demo.lille.pk)
+    ]

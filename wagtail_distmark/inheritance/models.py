@@ -212,7 +212,9 @@ class LocalPage(OutletLanguageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["outlet"] = (
-            Outlet.objects.select_related("manager_photo")
+            Outlet.objects.select_related(
+                "manager_photo__collection", "manager_photo__distmark_rights"
+            )
             .prefetch_related("opening_hours")
             .filter(pk=self.outlet_id)
             .first()

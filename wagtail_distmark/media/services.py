@@ -109,3 +109,56 @@ def choosable_by_outlets(queryset):
             ~Q(collection__in=brand_collections) | Q(id__in=usable)
         )
     return queryset
+
+
+def in_brand_library(asset):
+    library = brand_library()
+    return library is not None and asset.collection.path.startswith(library.path)
+
+
+def unusable_reason(asset):
+    """Why outlets may not use ``asset`` today (a sentence naming it), or None.
+
+    The same rule as ``choosable_by_outlets``, for one asset already loaded.
+    """
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    rights = getattr(asset, "distmark_rights", None)
+    if rights is not None and rights.is_expired:
+        return _("The usage rights of “%(title)s” expired on %(date)s.") % {
+            "title": asset.title,
+            "date": date_format(rights.expires_on),
+        }
+    if rights is not None and not rights.hq_approved:
+        return _("HQ has not approved “%(title)s” for use.") % {"title": asset.title}
+    if rights is None and in_brand_library(asset):
+        return _("HQ has not approved “%(title)s” for use.") % {"title": asset.title}
+    return None
+
+
+def outlet_images(outlet, user=None):
+    """Images an outlet's own content may show: its collection's and the brand
+    library's (in their sub-collections too), among those ``user`` may choose
+    from when given."""
+    from wagtail.permissions import policy_registry
+
+    from ..outlets.access import user_is_hq
+
+    collections = Q(pk__in=[])
+    library = brand_library()
+    if library is not None:
+        collections |= Q(path__startswith=library.path)
+    if outlet is not None and outlet.collection_id:
+        collections |= Q(path__startswith=outlet.collection.path)
+    images = get_image_model().objects.filter(
+        collection__in=Collection.objects.filter(collections)
+    )
+    if user is not None and not user_is_hq(user):
+        policy = policy_registry.get_by_type(get_image_model())
+        images = images.filter(
+            collection__in=policy.collections_user_has_any_permission_for(
+                user, ["add", "change", "choose"]
+            )
+        )
+    return images

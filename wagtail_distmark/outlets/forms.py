@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.images.widgets import AdminImageChooser
 
 from .models import Region
 from .onboarding import default_hostname, validate_outlet_identity
@@ -37,17 +38,46 @@ class OutletForm(WagtailAdminModelForm):
 
     class Meta:
         field_classes = {"region": RegionChoiceField}
+        widgets = {"manager_photo": AdminImageChooser}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "region" in self.fields:
             self.fields["region"].queryset = Region.objects.order_by("path")
+        if "manager_photo" in self.fields:
+            # The photo shows on the outlet's public pages: one of its own
+            # images or a brand asset, never another outlet's (an id posted
+            # outside these is refused without naming the image).
+            from ..media.services import outlet_images
+
+            field = self.fields["manager_photo"]
+            outlet = self.instance if self.instance.pk else None
+            field.queryset = outlet_images(outlet, self.for_user)
+            field.error_messages["invalid_choice"] = _(
+                "Choose a photo from this outlet's images or from the brand library."
+            )
         if self.instance.pk:
             # The slug names the outlet's groups and keys CSV re-imports.
             if "slug" in self.fields:
                 self.fields["slug"].disabled = True
             if "hostname" in self.fields and self.instance.site_id:
                 self.fields["hostname"].initial = self.instance.site.hostname
+
+    def clean_manager_photo(self):
+        from ..media.services import unusable_reason
+
+        photo = self.cleaned_data.get("manager_photo")
+        # A photo already there stays (the public pages hide it once its
+        # rights lapse, and the asset check reports it); a new one must be
+        # usable today.
+        changed = "manager_photo" in self.changed_data
+        reason = unusable_reason(photo) if photo and changed else None
+        if reason:
+            raise forms.ValidationError(
+                _("%(reason)s Choose another photo.") % {"reason": reason},
+                code="unusable_asset",
+            )
+        return photo
 
     def clean_hostname(self):
         return self.cleaned_data["hostname"].strip().lower()

@@ -223,6 +223,14 @@ class Outlet(ClusterableModel):
     def site_url(self):
         return self.site.root_url if self.site_id else ""
 
+    @cached_property
+    def public_manager_photo(self):
+        """The manager's photo, while its usage rights allow showing it."""
+        from ..media.services import unusable_reason
+
+        photo = self.manager_photo
+        return photo if photo is not None and unusable_reason(photo) is None else None
+
 
 WEEKDAYS = [
     (0, _("Monday")),

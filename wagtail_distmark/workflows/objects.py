@@ -73,6 +73,14 @@ def outlet_ids_for_objects(keys):
                 found[(content_type_id, str(pk))] = outlet_id
             continue
         model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is Outlet:  # an outlet's profile (its manager's photo)
+            found.update(
+                ((content_type_id, str(pk)), pk)
+                for pk in Outlet.objects.filter(
+                    pk__in=_int_ids(object_ids)
+                ).values_list("pk", flat=True)
+            )
+            continue
         if model is None or not _has_outlet_field(model):
             continue
         rows = model._default_manager.filter(pk__in=_int_ids(object_ids)).values_list(
