@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: venv demo serve test lint migrations-check pytest pytest-postgres docs chromium clean
+.PHONY: venv demo serve test suites lint migrations-check pytest pytest-postgres docs chromium clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,12 @@ demo: venv
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(MANAGE) runserver $(HOST):$(PORT)
 
-test: venv lint migrations-check chromium pytest pytest-postgres docs
+test: venv lint migrations-check chromium suites docs
+
+# The SQLite and PostgreSQL suites run side by side, one per core; each one's
+# output is printed whole when it ends.
+suites: venv
+	$(MAKE) --no-print-directory -j2 --output-sync=target pytest pytest-postgres
 
 lint: venv
 	$(BIN)/ruff check .
