@@ -479,3 +479,34 @@ def test_a_consent_confirmation_counts_only_for_an_export_that_offers_it(demo):
     )
     assert job.created_count == 1
     assert ours().get().email_consent == Consent.NONE
+
+
+def test_a_consent_given_before_the_stored_one_never_replaces_it(demo):
+    # An old export (a Mailchimp subscription of 2023) cannot re-grant a
+    # consent withdrawn since; a newer one can.
+    withdrawn_at = timezone.make_aware(datetime.datetime(2024, 6, 1, 12, 0))
+    row = contact(
+        demo.lille,
+        "left@example.com",
+        email_consent=Consent.WITHDRAWN,
+        email_consent_at=withdrawn_at,
+        email_consent_source="unsubscribe link",
+    )
+    header = b"email,consent,consent date\n"
+    old = run_import(demo.lille, header + b"left@example.com,yes,2023-01-05 10:00:00\n")
+    assert (old.updated_count, old.unchanged_count) == (0, 1)
+    row.refresh_from_db()
+    assert (row.email_consent, row.email_consent_at, row.email_consent_source) == (
+        Consent.WITHDRAWN,
+        withdrawn_at,
+        "unsubscribe link",
+    )
+    new = run_import(demo.lille, header + b"left@example.com,yes,2024-07-01 09:00:00\n")
+    assert new.updated_count == 1
+    row.refresh_from_db()
+    assert row.email_consent == Consent.GRANTED
+    # Without a date the file's consent is the import's, so today's: it wins.
+    again = run_import(demo.lille, b"email,consent\nleft@example.com,non\n")
+    assert again.updated_count == 1
+    row.refresh_from_db()
+    assert row.email_consent == Consent.WITHDRAWN

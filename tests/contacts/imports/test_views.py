@@ -457,7 +457,10 @@ def test_mailchimp_unsubscribed_export_withdraws_consent(
     from tests.contacts.factories import contact
     from wagtail_distmark.contacts.models import Consent
 
-    helene = contact(demo.lille, "helene.dewitte@mailchimp.example")
+    subscribed_at = datetime.datetime(2023, 5, 1, tzinfo=datetime.UTC)
+    helene = contact(
+        demo.lille, "helene.dewitte@mailchimp.example", email_consent_at=subscribed_at
+    )
     client = login("lille-editor")
     name = "contacts-mailchimp-unsubscribed.csv"
     upload(client, demo.lille, fixture(name), name=name)

@@ -10,7 +10,10 @@ Rules the SQL follows, as ``Contact.save()`` would: ``email`` normalised,
 ``email_hash`` and ``birthday_month`` set. Only mapped columns are written; an
 empty cell keeps the stored value; attributes are merged into the stored
 ones; tags are added (never removed). A consent's date and source change
-when the consent changes, or when the file gives them.
+when the consent changes, or when the file gives them; a consent given that
+the file dates before the stored one's date changes nothing. An empty consent cell and
+a "no" are staged as markers resolved against the stored contact
+(``_resolved_consent``).
 """
 
 import logging
@@ -326,19 +329,31 @@ def _upsert_sql(db, mapped):
         values[status] = _resolved_consent(status)
         same = f"c.{status} = excluded.{status}"
         no_date = f"(excluded.{at} IS NULL OR excluded.{at} = %(now)s)"
+        # A consent given (or pending) that the file dates before the stored
+        # consent's date is older news (an old export): the stored consent
+        # stays. A withdrawal always applies: it never lets anyone be mailed.
+        older = (
+            f"(excluded.{status} IN ('{Consent.GRANTED}', '{Consent.PENDING}') "
+            f"AND NOT {no_date} AND c.{at} IS NOT NULL AND excluded.{at} < c.{at})"
+        )
         # No source in the file: the import's own, or none (a kept consent).
         no_source = f"excluded.{source} IN (%(source)s, '')"
-        sets.append(f"{status} = excluded.{status}")
         sets.append(
-            f"{at} = CASE WHEN {no_date} AND {same} THEN c.{at} ELSE excluded.{at} END"
+            f"{status} = CASE WHEN {older} THEN c.{status} ELSE excluded.{status} END"
         )
         sets.append(
-            f"{source} = CASE WHEN {no_source} AND {same} "
+            f"{at} = CASE WHEN {older} OR ({no_date} AND {same}) THEN c.{at} "
+            f"ELSE excluded.{at} END"
+        )
+        sets.append(
+            f"{source} = CASE WHEN {older} OR ({no_source} AND {same}) "
             f"THEN c.{source} ELSE excluded.{source} END"
         )
-        changed.append(f"c.{status} <> excluded.{status}")
-        changed.append(f"(NOT {no_date} AND {distinct(f'excluded.{at}', f'c.{at}')})")
-        changed.append(f"(NOT {no_source} AND excluded.{source} <> c.{source})")
+        changed.append(
+            f"(NOT {older} AND (c.{status} <> excluded.{status} "
+            f"OR (NOT {no_date} AND {distinct(f'excluded.{at}', f'c.{at}')}) "
+            f"OR (NOT {no_source} AND excluded.{source} <> c.{source})))"
+        )
     select = ", ".join(values[c] for c in columns)
     sql = (
         f"INSERT INTO {contact} AS c (outlet_id, {', '.join(columns)}, "
