@@ -123,7 +123,7 @@ def test_another_outlets_photo_is_refused_without_naming_it(
     ("photo", "message"),
     [
         ("expired", "The usage rights of “Expired portrait” expired on"),
-        ("unapproved", "HQ has not approved “Unapproved portrait” for use."),
+        ("unapproved", "“Unapproved portrait” is not approved by HQ for use."),
     ],
 )
 def test_unusable_brand_photo_is_refused(login, demo, photos, photo, message):

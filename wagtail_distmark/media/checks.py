@@ -8,7 +8,6 @@ keys of a snippet. Each is judged by the rules outlets' choosers apply
 expired, and a brand library asset only once HQ has approved it.
 """
 
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model
 from wagtail.documents.models import AbstractDocument
@@ -22,7 +21,7 @@ from ..workflows.checks import (
     load_referenced,
     missing_finding,
 )
-from .services import brand_library
+from .services import brand_library, unusable_reason
 
 
 class AssetRightsCheck(Check):
@@ -63,20 +62,4 @@ class AssetRightsCheck(Check):
         """Why the outlet may not use ``asset``, or None."""
         if subject.scope.is_foreign_collection(asset.collection.path):
             return foreign_item_message(asset.title)
-        rights = getattr(asset, "distmark_rights", None)
-        if rights is not None and rights.is_expired:
-            return format_lazy(
-                _("The usage rights of “{title}” expired on {date}."),
-                title=asset.title,
-                date=rights.expires_on.isoformat(),
-            )
-        in_library = library is not None and asset.collection.path.startswith(
-            library.path
-        )
-        if (rights is not None and not rights.hq_approved) or (
-            rights is None and in_library
-        ):
-            return format_lazy(
-                _("“{title}” is not approved by HQ for use."), title=asset.title
-            )
-        return None
+        return unusable_reason(asset, library)

@@ -111,29 +111,37 @@ def choosable_by_outlets(queryset):
     return queryset
 
 
-def in_brand_library(asset):
-    library = brand_library()
-    return library is not None and asset.collection.path.startswith(library.path)
+_UNSET = object()
 
 
-def unusable_reason(asset):
+def unusable_reason(asset, library=_UNSET):
     """Why outlets may not use ``asset`` today (a sentence naming it), or None.
 
-    The same rule as ``choosable_by_outlets``, for one asset already loaded.
+    The rule of ``choosable_by_outlets``, for one asset already loaded (with
+    its ``collection`` and ``distmark_rights``); pass the ``brand_library()``
+    when judging many assets, to look it up once.
     """
-    from django.utils.formats import date_format
-    from django.utils.translation import gettext as _
+    from django.utils.text import format_lazy
+    from django.utils.translation import gettext_lazy as _
 
+    if library is _UNSET:
+        library = brand_library()
     rights = getattr(asset, "distmark_rights", None)
     if rights is not None and rights.is_expired:
-        return _("The usage rights of “%(title)s” expired on %(date)s.") % {
-            "title": asset.title,
-            "date": date_format(rights.expires_on),
-        }
-    if rights is not None and not rights.hq_approved:
-        return _("HQ has not approved “%(title)s” for use.") % {"title": asset.title}
-    if rights is None and in_brand_library(asset):
-        return _("HQ has not approved “%(title)s” for use.") % {"title": asset.title}
+        return format_lazy(
+            _("The usage rights of “{title}” expired on {date}."),
+            title=asset.title,
+            date=rights.expires_on.isoformat(),
+        )
+    in_library = library is not None and asset.collection.path.startswith(
+        library.path
+    )
+    if (rights is not None and not rights.hq_approved) or (
+        rights is None and in_library
+    ):
+        return format_lazy(
+            _("“{title}” is not approved by HQ for use."), title=asset.title
+        )
     return None
 
 
