@@ -53,3 +53,31 @@ def test_home_page_speaks_the_outlets_language(client, demo):
     body = response.content.decode()
     assert 'lang="nl"' in body
     assert "Openingstijden" in body
+
+
+def test_home_page_introduction_refuses_off_site_links_when_saved(login, demo):
+    """The outlet's introduction follows the one link policy in the editor."""
+    from django.urls import reverse
+    from wagtail.models import Page
+
+    home = Page.objects.get(pk=demo.lille.home_page_id).specific
+    before = home.latest_revision_id
+    response = login("lille-editor").post(
+        reverse("wagtailadmin_pages:edit", args=[home.pk]),
+        {
+            "title": home.title,
+            "slug": home.slug,
+            "intro": '{"blocks": [{"key": "a", "type": "unstyled", "depth": 0, '
+            '"text": "Visit", "inlineStyleRanges": [], "entityRanges": '
+            '[{"offset": 0, "length": 5, "key": 0}], "data": {}}], "entityMap": '
+            '{"0": {"type": "LINK", "mutability": "MUTABLE", "data": '
+            '{"url": "//evil.example/"}}}}',
+            "comments-TOTAL_FORMS": "0",
+            "comments-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors.get("intro", []))
+    assert "//evil.example/" in errors
+    home.refresh_from_db()
+    assert home.latest_revision_id == before

@@ -342,5 +342,16 @@ class OutletHomePage(OutletLanguageMixin, Page):
         context["outlet"] = self.outlet
         return context
 
+    def clean(self):
+        super().clean()
+        # Outlets write the introduction: its links follow the one link
+        # policy, refused when the page is saved (not only at submission).
+        from ..links import validate_rich_text_links
+
+        try:
+            validate_rich_text_links(self.intro)
+        except ValidationError as error:
+            raise ValidationError({"intro": error.messages}) from error
+
     def outlet_language(self):
         return self.outlet.locale if self.outlet else None
