@@ -14,6 +14,7 @@ from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.chooser import BrowseView, ExternalLinkView
 from wagtail.admin.views.pages.copy import CopyView
+from wagtail.admin.views.pages.listing import IndexView as PageIndexView
 from wagtail.admin.views.pages.workflow import ConfirmWorkflowCancellationView
 from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.models import Page, Site
@@ -96,7 +97,9 @@ class OutletScopedPageViewSet(PageViewSet):
     """
 
     def construct_view(self, view_class, **kwargs):
-        if not issubclass(view_class, VisiblePagesOnlyMixin):
+        # The explorer already takes a user asking for a page out of their
+        # reach to their own tree: it keeps doing so.
+        if not issubclass(view_class, (VisiblePagesOnlyMixin, PageIndexView)):
             view_class = type(
                 f"VisiblePagesOnly{view_class.__name__}",
                 (VisiblePagesOnlyMixin, view_class),
