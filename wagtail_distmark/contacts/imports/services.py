@@ -464,7 +464,7 @@ class ImportContactsAction:
                     record, row_tags, errors = validate(line, cells)
                     if errors:
                         rejections.extend(errors)
-                    elif not held:
+                    elif not held.counts:
                         rows.add(record, row_tags)
                     else:
                         group = held.hold(record, row_tags)

@@ -427,7 +427,9 @@ class RowValidator:
                     errors.insert(position, rejection)
         if errors:
             return None, (), errors
-        return self.finish(record, attributes), list(tags[0]), ()
+        # The tags as a tuple: the chunk keeps them until it is written, and
+        # tuples of strings cost the garbage collector nothing.
+        return self.finish(record, attributes), tags[0], ()
 
     def finish(self, record, attributes):
         """The staged record (a tuple in RECORD_FIELDS' order)."""
