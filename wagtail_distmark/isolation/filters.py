@@ -7,8 +7,11 @@ filter sets and narrow their choices for local users.
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from wagtail.admin.views.pages.listing import GenericPageFilterSet, PageFilterSet
-from wagtail.models import PageLogEntry, WorkflowState
+from wagtail.models import Page, PageLogEntry, WorkflowState
 
 from .visibility import is_local_user, people_of_pages, visible_pages, visible_sites
 
@@ -39,16 +42,17 @@ def _page_lockers(request):
 
 
 def _requesters(request):
-    from django.db.models import CharField
-    from django.db.models.functions import Cast
-
+    # Workflow states name their object by (base content type, text id).
     page_ids = (
         visible_pages(request.user)
         .order_by()
         .values_list(Cast("pk", output_field=CharField()), flat=True)
     )
     requester_ids = (
-        WorkflowState.objects.filter(object_id__in=page_ids)
+        WorkflowState.objects.filter(
+            base_content_type=ContentType.objects.get_for_model(Page),
+            object_id__in=page_ids,
+        )
         .order_by()
         .values("requested_by_id")
     )

@@ -63,9 +63,7 @@ ROUTE_RULES = {
         _PAGES + "require_visible_chosen_pages"
     ),
     # A pasted URL is matched against every site's pages (and their titles).
-    "wagtailadmin_choose_page_external_link": Replaced(
-        _PAGES + "external_link_view"
-    ),
+    "wagtailadmin_choose_page_external_link": Replaced(_PAGES + "external_link_view"),
     # Reports: filters list every author; the site history reads every log.
     "wagtailadmin_reports:locked_pages": Replaced(_REPORTS + "locked_pages_view"),
     "wagtailadmin_reports:locked_pages_results": Replaced(
