@@ -128,7 +128,11 @@ def test_pasted_url_of_another_outlets_page_stays_an_external_link(login, demo):
 
     def chosen(page):
         response = client.post(
-            url, {"external-link-chooser-url": page.full_url, "external-link-chooser-link_text": ""}
+            url,
+            {
+                "external-link-chooser-url": page.full_url,
+                "external-link-chooser-link_text": "",
+            },
         )
         return response.json()
 

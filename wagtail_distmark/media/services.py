@@ -133,9 +133,7 @@ def unusable_reason(asset, library=_UNSET):
             title=asset.title,
             date=rights.expires_on.isoformat(),
         )
-    in_library = library is not None and asset.collection.path.startswith(
-        library.path
-    )
+    in_library = library is not None and asset.collection.path.startswith(library.path)
     if (rights is not None and not rights.hq_approved) or (
         rights is None and in_library
     ):
