@@ -52,3 +52,22 @@ def test_bulk_action_on_another_outlets_page_is_a_404(login, demo):
     response = client.get(bulk("delete", "wagtailcore", "page"), {"id": page.pk})
     assert response.status_code == 404
     assert Page.objects.filter(pk=page.pk).exists()
+
+
+def test_moving_pages_to_another_outlets_page_does_not_name_it(login, demo):
+    """Wagtail's refusal named any page of the network given as destination
+    ("cannot be moved to 'Marseille Vieux-Port'")."""
+    lille = spring_page(demo.lille)
+    client = login("lille-manager")
+    for destination in (demo.marseille.home_page_id, demo.south.page_id):
+        response = client.post(
+            bulk("move", "wagtailcore", "page") + f"?id={lille.pk}",
+            {"chooser": destination},
+        )
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Marseille" not in body, destination
+        assert "Sud" not in body, destination
+        assert "Choose a page of your own site as the new parent." in body
+    lille.refresh_from_db()
+    assert lille.get_parent().pk == demo.lille.home_page_id

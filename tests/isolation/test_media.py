@@ -98,3 +98,37 @@ def test_document_listing_offers_only_tags_of_visible_documents(login, media):
     body = login("lille-manager").get(reverse("wagtaildocs:index")).content.decode()
     assert "tarifs" in body
     assert "tarifs-marseille" not in body
+
+
+def test_chooser_answers_only_for_assets_the_user_may_choose(login, media):
+    """Wagtail's collection permission lets the brand library's expired and
+    unapproved assets through the chooser's "chosen" answers."""
+    client = login("lille-editor")
+    expired = media["expired"]
+    for url in (
+        reverse("wagtailimages_chooser:chosen", args=[expired.pk]),
+        reverse("wagtailimages_chooser:select_format", args=[expired.pk]),
+        reverse("wagtailimages_chooser:chosen_multiple") + f"?id={expired.pk}",
+        reverse("wagtailimages_chooser:chosen", args=[media["marseille"].pk]),
+        reverse("wagtaildocs_chooser:chosen", args=[media["marseille_doc"].pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    ok = client.get(reverse("wagtailimages_chooser:chosen", args=[media["brand"].pk]))
+    assert ok.status_code == 200
+    hq = login("hq").get(reverse("wagtailimages_chooser:chosen", args=[expired.pk]))
+    assert hq.status_code == 200
+
+
+def test_another_outlets_media_by_id_is_not_found_like_a_missing_id(login, media):
+    """Wagtail answered 403 for an existing id and 404 for a missing one."""
+    client = login("lille-manager")
+    for name, obj in (
+        ("wagtailimages:edit", media["marseille"]),
+        ("wagtailimages:delete", media["marseille"]),
+        ("wagtailimages:image_usage", media["marseille"]),
+        ("wagtaildocs:edit", media["marseille_doc"]),
+        ("wagtaildocs:document_usage", media["marseille_doc"]),
+    ):
+        assert client.get(reverse(name, args=[obj.pk])).status_code == 404, name
+    own = client.get(reverse("wagtailimages:edit", args=[media["lille"].pk]))
+    assert own.status_code == 200

@@ -142,3 +142,23 @@ def test_pasted_url_of_another_outlets_page_stays_an_external_link(login, demo):
     assert theirs["result"]["url"] == marseille.full_url
     ours = chosen(lille)
     assert ours["result"]["id"] == lille.pk
+
+
+def test_copy_to_a_missing_or_malformed_parent_is_a_form_error(login, demo):
+    client = login("lille-manager")
+    page = spring_page(demo.lille)
+    for parent in ("99999", "abc", ""):
+        response = client.post(
+            reverse("wagtailadmin_pages:copy", args=[page.pk]),
+            {"new_title": "Copy", "new_slug": "copy", "new_parent_page": parent},
+        )
+        assert response.status_code == 200, parent
+        assert response.context["form"].errors["new_parent_page"]
+
+
+def test_external_link_chooser_without_its_field_asks_for_it(login, demo):
+    response = login("lille-editor").post(
+        reverse("wagtailadmin_choose_page_external_link"), {}
+    )
+    assert response.status_code == 200
+    assert response.json()["step"] == "external_link"

@@ -103,7 +103,7 @@ def test_manager_photo_is_chosen_with_the_image_chooser(login, demo, photos):
 
 
 @pytest.mark.parametrize("username", ["lille-manager", "north-manager", "hq"])
-def test_another_outlets_photo_is_refused_without_naming_it(
+def test_another_outlets_photo_is_refused_without_naming_or_showing_it(
     login, demo, photos, username
 ):
     client = login(username)
@@ -114,9 +114,18 @@ def test_another_outlets_photo_is_refused_without_naming_it(
         assert errors == [
             "Choose a photo from this outlet's images or from the brand library."
         ]
-        assert "portrait" not in " ".join(errors)
+        # The re-displayed chooser holds no image: not the refused one.
+        body = response.content.decode()
+        assert photos[other].title not in body
+        assert photos[other].file.name.rsplit("/", 1)[-1].split(".")[0] not in body
     demo.lille.refresh_from_db()
     assert demo.lille.manager_photo_id is None
+
+
+def test_a_malformed_photo_id_is_a_form_error(login, demo):
+    response = profile_post(login("lille-manager"), demo.lille, manager_photo="abc")
+    assert response.status_code == 200
+    assert response.context["form"].errors["manager_photo"]
 
 
 @pytest.mark.parametrize(
@@ -126,14 +135,53 @@ def test_another_outlets_photo_is_refused_without_naming_it(
         ("unapproved", "“Unapproved portrait” is not approved by HQ for use."),
     ],
 )
-def test_unusable_brand_photo_is_refused(login, demo, photos, photo, message):
-    response = profile_post(
-        login("lille-manager"), demo.lille, manager_photo=photos[photo].pk
-    )
+def test_hq_is_told_why_an_unusable_brand_photo_is_refused(
+    login, demo, photos, photo, message
+):
+    response = profile_post(login("hq"), demo.lille, manager_photo=photos[photo].pk)
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors["manager_photo"])
     demo.lille.refresh_from_db()
     assert demo.lille.manager_photo_id is None
+
+
+@pytest.mark.parametrize("photo", ["expired", "unapproved"])
+def test_outlet_users_cannot_pick_an_unusable_brand_photo_by_id(
+    login, demo, photos, photo
+):
+    """Outlet users never see these in the chooser: a crafted id is refused
+    like any image out of their reach, without naming or showing it."""
+    response = profile_post(
+        login("lille-manager"), demo.lille, manager_photo=photos[photo].pk
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["manager_photo"] == [
+        "Choose a photo from this outlet's images or from the brand library."
+    ]
+    assert photos[photo].title not in response.content.decode()
+    demo.lille.refresh_from_db()
+    assert demo.lille.manager_photo_id is None
+
+
+def test_profile_says_when_the_current_photo_is_no_longer_shown(login, demo, photos):
+    from django.urls import reverse
+
+    from wagtail_distmark.media.models import ImageRights
+
+    photo = photos["brand"]
+    demo.lille.manager_photo = photo
+    demo.lille.save()
+    ImageRights.objects.filter(image=photo).update(hq_approved=False)
+    client = login("lille-manager")
+    response = client.get(reverse("outlets:edit", args=[demo.lille.pk]))
+    assert "Your pages no longer show this photo" in response.content.decode()
+    # Saving the profile keeps it (the manager changes their phone number).
+    response = profile_post(
+        client, demo.lille, manager_photo=photo.pk, phone="+33 3 20 00 00 00"
+    )
+    assert response.status_code == 302
+    demo.lille.refresh_from_db()
+    assert demo.lille.manager_photo == photo
 
 
 @pytest.mark.parametrize("photo", ["lille", "brand"])

@@ -122,6 +122,14 @@ def test_outlet_listing_is_scoped_per_role(login, demo):
     assert listed("lille-editor") == {"Lille Centre"}
 
 
+def test_outlet_listing_region_filter_lists_only_the_users_regions(login, demo):
+    body = login("lille-manager").get(reverse("outlets:index")).content.decode()
+    assert "Nord / Noord" in body
+    assert "Sud" not in body
+    hq = login("hq").get(reverse("outlets:index")).content.decode()
+    assert "Sud" in hq
+
+
 def test_outlet_listing_query_count_does_not_grow(
     login, demo, django_assert_max_num_queries
 ):

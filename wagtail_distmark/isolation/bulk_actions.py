@@ -10,18 +10,8 @@ subclasses, which replace them in its bulk action registry.
 
 from django.http import Http404
 from wagtail import hooks
-from wagtail.admin.views.pages.bulk_actions import (
-    DeleteBulkAction as PageDeleteBulkAction,
-)
-from wagtail.admin.views.pages.bulk_actions import (
-    MoveBulkAction as PageMoveBulkAction,
-)
-from wagtail.admin.views.pages.bulk_actions import (
-    PublishBulkAction as PagePublishBulkAction,
-)
-from wagtail.admin.views.pages.bulk_actions import (
-    UnpublishBulkAction as PageUnpublishBulkAction,
-)
+from wagtail.admin.views.pages import bulk_actions as page_bulk_actions
+from wagtail.admin.views.pages.bulk_actions.move import MoveForm
 from wagtail.documents import get_document_model
 from wagtail.documents.views import bulk_actions as document_bulk_actions
 from wagtail.images import get_image_model
@@ -30,6 +20,7 @@ from wagtail.models import Page
 from wagtail.permissions import policy_registry
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction as SnippetDelete
 
+from .pages import ScopedParentChoiceMixin
 from .visibility import is_local_user, visible_documents, visible_images, visible_pages
 
 
@@ -68,11 +59,32 @@ class HiddenObjectsBulkActionMixin:
         return [obj for obj in objects if obj.pk in visible], extra
 
 
+class ScopedMoveForm(ScopedParentChoiceMixin, MoveForm):
+    parent_field = "chooser"
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope_parent_choice(user)
+
+
+class ScopedDestinationMixin:
+    """Moving pages: the destination is one of the user's pages (Wagtail
+    named any page of the network given as destination in its refusal)."""
+
+    form_class = ScopedMoveForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+
+#: Scoping beyond hidden objects, per action.
+EXTRA_MIXINS = {page_bulk_actions.MoveBulkAction: (ScopedDestinationMixin,)}
+
 WAGTAIL_BULK_ACTIONS = [
-    PageDeleteBulkAction,
-    PageMoveBulkAction,
-    PagePublishBulkAction,
-    PageUnpublishBulkAction,
+    page_bulk_actions.DeleteBulkAction,
+    page_bulk_actions.MoveBulkAction,
+    page_bulk_actions.PublishBulkAction,
+    page_bulk_actions.UnpublishBulkAction,
     image_bulk_actions.AddTagsBulkAction,
     image_bulk_actions.AddToCollectionBulkAction,
     image_bulk_actions.DeleteBulkAction,
@@ -88,9 +100,10 @@ def register_scoped_bulk_actions():
     Wagtail's own, so that it replaces them in the registry."""
     for action_class in WAGTAIL_BULK_ACTIONS:
         name = f"Scoped{action_class.__name__}"
+        mixins = (*EXTRA_MIXINS.get(action_class, ()), HiddenObjectsBulkActionMixin)
         scoped = type(
             name,
-            (HiddenObjectsBulkActionMixin, action_class),
+            (*mixins, action_class),
             {"__module__": __name__, "__qualname__": name},
         )
         hooks.register("register_bulk_action", scoped, order=100)

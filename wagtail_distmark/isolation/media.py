@@ -10,17 +10,27 @@ everything. Here both follow what the user may see.
 
 import copy
 
+from django.http import Http404
 from django.utils.functional import cached_property
+from wagtail.documents import get_document_model
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.documents.views.documents import DocumentsFilterSet
 from wagtail.documents.views.documents import IndexView as DocumentIndexView
+from wagtail.images import get_image_model
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.images.views.chooser import ImageChooseResultsView, ImageChooseView
 from wagtail.images.views.chooser import viewset as image_chooser_viewset
 from wagtail.images.views.images import ImagesFilterSet
 from wagtail.images.views.images import IndexView as ImageIndexView
 
-from .visibility import is_local_user, tags_on, visible_documents, visible_images
+from .visibility import (
+    is_local_user,
+    reachable_media,
+    tags_on,
+    visible_documents,
+    visible_images,
+    visible_media,
+)
 
 POPULAR_TAGS = 10
 
@@ -135,3 +145,55 @@ class ScopedDocumentsAdminAPIViewSet(DocumentsAdminAPIViewSet):
         if is_local_user(user):
             queryset = queryset.filter(id__in=visible_documents(user).values("pk"))
         return queryset
+
+
+# -- Route guards: an object named by id must be one the user may see ----------
+
+
+def _require(queryset, ids):
+    """404 unless every id is in ``queryset`` (malformed ids too)."""
+    try:
+        wanted = {int(pk) for pk in ids}
+    except (TypeError, ValueError) as error:
+        raise Http404 from error
+    if wanted and queryset.filter(pk__in=wanted).count() != len(wanted):
+        raise Http404
+
+
+def _named_ids(request, kwargs):
+    ids = [
+        kwargs[name]
+        for name in ("pk", "image_id", "document_id", "doc_id")
+        if name in kwargs
+    ]
+    return ids or request.GET.getlist("id")
+
+
+def require_reachable_image(request, **kwargs):
+    """The image screens (edit, delete, usage, URL generator...): an image of
+    another outlet answers 404, as an id that does not exist does (Wagtail
+    answers 403, which tells the id exists)."""
+    _require(
+        reachable_media(request.user, get_image_model()), _named_ids(request, kwargs)
+    )
+
+
+def require_reachable_document(request, **kwargs):
+    _require(
+        reachable_media(request.user, get_document_model()), _named_ids(request, kwargs)
+    )
+
+
+def require_choosable_image(request, **kwargs):
+    """The chooser's answers for a chosen image: only images the user may
+    choose (Wagtail's collection permission lets the brand library's
+    unapproved and expired assets through)."""
+    _require(
+        visible_media(request.user, get_image_model()), _named_ids(request, kwargs)
+    )
+
+
+def require_choosable_document(request, **kwargs):
+    _require(
+        visible_media(request.user, get_document_model()), _named_ids(request, kwargs)
+    )

@@ -23,29 +23,42 @@ from .filters import OutletPageFilterSet, ScopedPageFilterSet
 from .visibility import explorable_root, is_local_user, visible_pages, visible_sites
 
 
-def scoped_copy_form(form_class):
-    """``form_class`` (Wagtail's copy form, or a page type's own) whose parent
-    choices are the pages the user may explore: another outlet's page is not
-    a valid choice, and no error message names it."""
+class ScopedParentChoiceMixin:
+    """A form choosing a parent page (copy, bulk move): for local users only
+    the pages they may explore are choices, another outlet's page is refused
+    without being named, and a refused choice is not shown again (Wagtail's
+    page chooser widget displays the title of the page it holds)."""
 
-    class ScopedCopyForm(form_class):
+    parent_field = None  # the name of the form's page choice
+
+    def scope_parent_choice(self, user):
+        self.scoped_for = user if is_local_user(user) else None
+        if self.scoped_for is not None:
+            field = self.fields[self.parent_field]
+            field.queryset = visible_pages(user)
+            field.error_messages["invalid_choice"] = _(
+                "Choose a page of your own site as the new parent."
+            )
+
+    def full_clean(self):
+        super().full_clean()
+        if getattr(self, "scoped_for", None) is not None and (
+            self.parent_field in self._errors
+        ):
+            data = self.data.copy()
+            data[self.add_prefix(self.parent_field)] = ""
+            self.data = data
+
+
+def scoped_copy_form(form_class):
+    """``form_class`` (Wagtail's copy form, or a page type's own) scoped."""
+
+    class ScopedCopyForm(ScopedParentChoiceMixin, form_class):
+        parent_field = "new_parent_page"
+
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            if is_local_user(self.user):
-                field = self.fields["new_parent_page"]
-                field.queryset = visible_pages(self.user)
-                field.error_messages["invalid_choice"] = _(
-                    "Choose a page of your own site as the new parent."
-                )
-
-        def full_clean(self):
-            super().full_clean()
-            if is_local_user(self.user) and "new_parent_page" in self._errors:
-                # The chooser shows the title of the page it holds: not an
-                # out-of-reach page's.
-                data = self.data.copy()
-                data[self.add_prefix("new_parent_page")] = ""
-                self.data = data
+            self.scope_parent_choice(self.user)
 
     ScopedCopyForm.__name__ = f"Scoped{form_class.__name__}"
     return ScopedCopyForm
@@ -54,6 +67,17 @@ def scoped_copy_form(form_class):
 class ScopedCopyView(CopyView):
     def get_form_class(self):
         return scoped_copy_form(super().get_form_class())
+
+    def post(self, request, page_id, *args, **kwargs):
+        # Wagtail reads the posted parent page before the form checks it (and
+        # fails on a missing or malformed id): check it first.
+        user = request.user
+        choices = visible_pages(user) if is_local_user(user) else Page.objects.all()
+        posted = request.POST.get("new_parent_page", "")
+        if not (posted.isdigit() and choices.filter(pk=posted).exists()):
+            self.parent_page = self.page.get_parent()
+            return self.form_invalid(self.get_form())
+        return super().post(request, page_id, *args, **kwargs)
 
 
 class ScopedConfirmWorkflowCancellationView(ConfirmWorkflowCancellationView):
@@ -157,6 +181,12 @@ class ScopedExternalLinkView(ExternalLinkView):
     against their own sites only (another outlet's stays an external link)."""
 
     def post(self, request):
+        url_field = f"{self.form_prefix}-{self.link_url_field_name}"
+        if url_field not in request.POST:
+            # Wagtail's form fails on a post without its field: an empty one
+            # gets the form's own "required" message.
+            request.POST = request.POST.copy()
+            request.POST[url_field] = ""
         own = set(visible_sites(request.user).values_list("pk", flat=True))
         request._wagtail_cached_site_root_paths = [
             root for root in Site.get_site_root_paths() if root.site_id in own

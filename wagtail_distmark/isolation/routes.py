@@ -95,6 +95,40 @@ ROUTE_RULES = {
     "wagtailimages_chooser:choose_results": Replaced(
         _MEDIA + "image_choose_results_view"
     ),
+    # Media screens by id: another outlet's asset answers 404, not Wagtail's
+    # 403 (which tells the id exists); the chooser's answers for a chosen
+    # asset give only assets the user may choose.
+    **{
+        f"wagtailimages:{name}": Guarded(_MEDIA + "require_reachable_image")
+        for name in (
+            "edit",
+            "delete",
+            "url_generator",
+            "url_generator_output",
+            "preview",
+            "image_usage",
+            "edit_multiple",
+            "delete_multiple",
+        )
+    },
+    **{
+        f"wagtaildocs:{name}": Guarded(_MEDIA + "require_reachable_document")
+        for name in (
+            "edit",
+            "delete",
+            "document_usage",
+            "edit_multiple",
+            "delete_multiple",
+        )
+    },
+    **{
+        f"wagtailimages_chooser:{name}": Guarded(_MEDIA + "require_choosable_image")
+        for name in ("chosen", "chosen_multiple", "select_format")
+    },
+    **{
+        f"wagtaildocs_chooser:{name}": Guarded(_MEDIA + "require_choosable_document")
+        for name in ("chosen", "chosen_multiple")
+    },
     # Tag autocomplete suggests every tag of the installation.
     "wagtailadmin_tag_autocomplete": Replaced(_TAGS + "scoped_tag_autocomplete"),
     "wagtailadmin_tag_model_autocomplete": Replaced(_TAGS + "scoped_tag_autocomplete"),

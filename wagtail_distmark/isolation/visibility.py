@@ -50,13 +50,20 @@ def visible_sites(user):
     return Site.objects.filter(root_page__in=visible_pages(user))
 
 
-def visible_media(user, model):
+def reachable_media(user, model):
     """Images or documents of the collections the user works in or chooses
-    from (the brand library among them)."""
+    from (the brand library among them), whatever their usage rights: what
+    the media screens may show them, with the user's permissions on each."""
+    policy = policy_registry.get_by_type(model)
+    return policy.instances_user_has_any_permission_for(user, MEDIA_ACTIONS)
+
+
+def visible_media(user, model):
+    """Of ``reachable_media``, those the user may use: for outlet users,
+    without assets whose rights HQ has not approved or which expired."""
     from ..media.services import choosable_by_outlets
 
-    policy = policy_registry.get_by_type(model)
-    queryset = policy.instances_user_has_any_permission_for(user, MEDIA_ACTIONS)
+    queryset = reachable_media(user, model)
     if user_is_hq(user):
         return queryset
     return choosable_by_outlets(queryset)

@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.images.widgets import AdminImageChooser
@@ -45,17 +46,7 @@ class OutletForm(WagtailAdminModelForm):
         if "region" in self.fields:
             self.fields["region"].queryset = Region.objects.order_by("path")
         if "manager_photo" in self.fields:
-            # The photo shows on the outlet's public pages: one of its own
-            # images or a brand asset, never another outlet's (an id posted
-            # outside these is refused without naming the image).
-            from ..media.services import outlet_images
-
-            field = self.fields["manager_photo"]
-            outlet = self.instance if self.instance.pk else None
-            field.queryset = outlet_images(outlet, self.for_user)
-            field.error_messages["invalid_choice"] = _(
-                "Choose a photo from this outlet's images or from the brand library."
-            )
+            self._scope_manager_photo(self.fields["manager_photo"])
         if self.instance.pk:
             # The slug names the outlet's groups and keys CSV re-imports.
             if "slug" in self.fields:
@@ -63,13 +54,43 @@ class OutletForm(WagtailAdminModelForm):
             if "hostname" in self.fields and self.instance.site_id:
                 self.fields["hostname"].initial = self.instance.site.hostname
 
+    def _scope_manager_photo(self, field):
+        """The photo shows on the outlet's public pages: one of its own images
+        or a brand asset the user may choose, never another outlet's. An id
+        posted outside these is refused without naming the image."""
+        from wagtail.images import get_image_model
+
+        from ..isolation.visibility import is_local_user, visible_images
+        from ..media.services import outlet_images, unusable_reason
+
+        outlet = self.instance if self.instance.pk else None
+        choices = outlet_images(outlet, self.for_user)
+        if is_local_user(self.for_user):
+            choices = choices.filter(pk__in=visible_images(self.for_user).values("pk"))
+        current = self.instance.manager_photo if self.instance.pk else None
+        if current is not None:
+            # Kept while unchanged, even once its rights lapse (saving the
+            # profile must not fail for it): the form says so.
+            choices = get_image_model().objects.filter(
+                Q(pk__in=choices.values("pk")) | Q(pk=current.pk)
+            )
+            reason = unusable_reason(current)
+            if reason:
+                field.help_text = _(
+                    "Your pages no longer show this photo: %(reason)s Choose "
+                    "another one."
+                ) % {"reason": reason}
+        field.queryset = choices
+        field.error_messages["invalid_choice"] = _(
+            "Choose a photo from this outlet's images or from the brand library."
+        )
+
     def clean_manager_photo(self):
         from ..media.services import unusable_reason
 
         photo = self.cleaned_data.get("manager_photo")
-        # A photo already there stays (the public pages hide it once its
-        # rights lapse, and the asset check reports it); a new one must be
-        # usable today.
+        # A new photo must be usable today (HQ may choose any of the outlet's
+        # images and brand assets; outlet users only get those choices).
         changed = "manager_photo" in self.changed_data
         reason = unusable_reason(photo) if photo and changed else None
         if reason:
@@ -78,6 +99,15 @@ class OutletForm(WagtailAdminModelForm):
                 code="unusable_asset",
             )
         return photo
+
+    def full_clean(self):
+        super().full_clean()
+        if "manager_photo" in self._errors:
+            # The image chooser shows the image it holds: not a refused one
+            # (nor, for a malformed id, fail while showing it).
+            data = self.data.copy()
+            data[self.add_prefix("manager_photo")] = ""
+            self.data = data
 
     def clean_hostname(self):
         return self.cleaned_data["hostname"].strip().lower()

@@ -1,9 +1,11 @@
+import django_filters
 import swapper
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -99,6 +101,22 @@ class OutletScopedModelViewSet(ModelViewSet):
     copy_view_class = views.OutletScopedCopyView
 
 
+def _regions_of_visible_outlets(request):
+    outlets = Outlet.objects.for_user(request.user).order_by().values("region_id")
+    return Region.objects.filter(pk__in=outlets).order_by("path")
+
+
+class OutletFilterSet(WagtailFilterSet):
+    # Wagtail's generated filter would list every region of the network.
+    region = django_filters.ModelChoiceFilter(
+        label=_("region"), queryset=_regions_of_visible_outlets
+    )
+
+    class Meta:
+        model = Outlet
+        fields = ["region", "locale", "country"]
+
+
 class OutletViewSet(OutletScopedModelViewSet):
     model = Outlet
     icon = "site"
@@ -115,7 +133,7 @@ class OutletViewSet(OutletScopedModelViewSet):
         Column("hostname", label=_("Site"), accessor="hostname"),
         "locale",
     ]
-    list_filter = ["region", "locale", "country"]
+    filterset_class = OutletFilterSet
     search_fields = ["name", "slug", "city", "postcode"]
     search_backend_name = None  # plain database search: no index to keep in sync
     ordering = ["name"]
