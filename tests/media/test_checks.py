@@ -161,8 +161,7 @@ def test_rich_text_embeds_other_outlets_media_and_deleted_documents_are_findings
     assert [str(f) for f in assets.findings] == [
         "Local zone › Text: “Marseille flyer” belongs to another outlet: use your "
         "own outlet's or HQ's.",
-        f"Local zone › Text: The document this refers to no longer exists (id "
-        f"{gone_id}).",
+        f"Local zone › Text: A linked item no longer exists (document, id {gone_id}).",
         f"Local zone › Text: The usage rights of “Old visual” expired on "
         f"{days(-1).isoformat()}.",
     ]

@@ -286,7 +286,7 @@ def test_links_to_pages_outlets_may_not_show_are_findings(demo):
         "open: link to a published page.",
         "“Draft offer” is not published: visitors would find no page there. "
         "Publish it first, or remove the link.",
-        "The page this refers to no longer exists (id 999999).",
+        "A linked item no longer exists (page, id 999999).",
     ]
     assert {f.where for f in linked.findings} == {"Local zone › Text"}
 

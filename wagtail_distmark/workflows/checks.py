@@ -390,7 +390,7 @@ def load_referenced(references, queryset):
 def missing_finding(reference):
     return Finding(
         format_lazy(
-            _("The {kind} this refers to no longer exists (id {id})."),
+            _("A linked item no longer exists ({kind}, id {id})."),
             kind=reference.model._meta.verbose_name,
             id=reference.object_id,
         ),
@@ -525,7 +525,9 @@ class LinkedContentCheck(Check):
     """
 
     name = "linked_content"
-    label = _("Linked pages and items exist, are published and yours or HQ's")
+    label = _(
+        "Linked pages and items exist, are published, and belong to your outlet or HQ"
+    )
 
     def run(self, subject):
         by_model = {}
