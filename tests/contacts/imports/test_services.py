@@ -510,3 +510,30 @@ def test_a_consent_given_before_the_stored_one_never_replaces_it(demo):
     assert again.updated_count == 1
     row.refresh_from_db()
     assert row.email_consent == Consent.WITHDRAWN
+
+
+def brevo_export():
+    from pathlib import Path
+
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures"
+    return (fixtures / "contacts-brevo-export.csv").read_bytes()
+
+
+def test_a_brevo_blocklist_withdraws_with_its_own_source_and_reimports_unchanged(
+    demo,
+):
+    confirmed = {"consent_confirmed": True, "confirmed_by": "lille-manager"}
+    first = run_import(demo.lille, brevo_export(), "brevo-march.csv", mapping=confirmed)
+    assert (first.created_count, first.rejected_count) == (30, 0), first.error
+    hugo = Contact.objects.get(outlet=demo.lille, email="hugo.lambert@brevo.example")
+    assert hugo.email_consent == Consent.WITHDRAWN
+    assert hugo.email_consent_source == (
+        "Brevo export (brevo-march.csv): on Brevo's email blocklist "
+        "(EMAIL_BLACKLISTED), imported as withdrawn"
+    )
+    # The same export again, under another name: the blocklist's source is
+    # the import's own, like the confirmed one, so nothing changes.
+    again = run_import(demo.lille, brevo_export(), "brevo-april.csv", mapping=confirmed)
+    assert (again.updated_count, again.unchanged_count) == (0, 30)
+    hugo.refresh_from_db()
+    assert "brevo-march.csv" in hugo.email_consent_source

@@ -210,6 +210,7 @@ def test_withdrawal_columns_and_the_confirmed_consent():
         now=NOW,
         origin="brevo",
         consent_confirmed=True,
+        withdrawal_sources={"email": "Brevo blocklist", "sms": "Brevo SMS blocklist"},
     )
     assert v.consent_channels == {"email", "sms"}
 
@@ -226,8 +227,11 @@ def test_withdrawal_columns_and_the_confirmed_consent():
     assert record[11:14] == (
         "withdrawn",
         timezone.make_aware(datetime.datetime(2024, 2, 10, 17, 30)),
-        "Brevo",
+        "Brevo blocklist",  # never the confirmed consent's source
     )
+    record = v.validate(2, ["a@example.com", "yes", "Yes", "Yes"])[0]
+    assert (record[13], record[16]) == ("Brevo blocklist", "Brevo SMS blocklist")
+    assert v.validate(2, ["a@example.com", "", "No", ""])[0][13] == "Brevo"
     errors = v.validate(2, ["a@example.com", "", "perhaps", ""])[2]
     assert errors[0].field == "blacklisted" and "Invalid value" in errors[0].reason
     unconfirmed = validator(header[:3], mapping[:3])
@@ -254,7 +258,7 @@ def test_mailchimp_opt_in_and_confirmation_times_are_consent_evidence():
     assert record[11:14] == (
         "granted",
         datetime.datetime(2023, 2, 2, 8, 1, 47, tzinfo=utc),  # Mailchimp's UTC
-        "Mailchimp; opted in 2023-02-02 09:01:12",  # in the site's time
+        "Mailchimp; opted in 2023-02-02 08:01:12 UTC",  # as in the file: UTC
     )
     record = v.validate(2, ["a@example.com", "2023-02-02 08:01:12", ""])[0]
     assert record[11:14] == (

@@ -420,7 +420,8 @@ def test_mailchimp_subscribed_members_import_as_exported(
     )
     lucas = rows["lucas.dubois@mailchimp.example"]
     assert lucas.birthday == datetime.date(1604, 2, 29)
-    assert lucas.email_consent_source.endswith("; opted in 2023-02-02 09:01:12")
+    # OPTIN_TIME as the file gives it, in UTC and saying so.
+    assert lucas.email_consent_source.endswith("; opted in 2023-02-02 08:01:12 UTC")
     assert lucas.phone == ""  # left out for a manager
     assert lucas.attributes == {}  # Address & co. are left out
     assert tags_of(rows["hugo.lambert@mailchimp.example"]) == {"Amis, famille", "VIP"}
@@ -478,7 +479,10 @@ def test_mailchimp_unsubscribed_export_withdraws_consent(
     assert helene.email_consent_at == datetime.datetime(
         2024, 2, 10, 17, 30, tzinfo=datetime.UTC
     )
-    assert helene.email_consent_source == f"Import of {name}"
+    assert helene.email_consent_source == (
+        f"Mailchimp export of unsubscribed members ({name}): unsubscribed in "
+        "Mailchimp (UNSUB_TIME), imported as withdrawn"
+    )
 
 
 def test_brevo_export_imports_as_exported(
@@ -512,9 +516,20 @@ def test_brevo_export_imports_as_exported(
     assert {r.email_consent for e, r in rows.items() if e not in blocklisted} == {
         Consent.GRANTED
     }
-    assert rows["hugo.lambert@brevo.example"].email_consent_source == (
+    # A blocklisted row never reads as consenting: its source is the blocklist.
+    hugo = rows["hugo.lambert@brevo.example"]
+    assert hugo.email_consent_source == (
+        "Brevo export (contacts-brevo-export.csv): on Brevo's email blocklist "
+        "(EMAIL_BLACKLISTED), imported as withdrawn"
+    )
+    assert "confirmed" not in hugo.email_consent_source
+    assert rows["lucas.dubois@brevo.example"].email_consent_source == (
         "Brevo export (contacts-brevo-export.csv): email consent confirmed by "
         "lille-editor on import"
+    )
+    assert rows["wout.mertens@brevo.example"].sms_consent_source == (
+        "Brevo export (contacts-brevo-export.csv): on Brevo's SMS blocklist "
+        "(SMS_BLACKLISTED), imported as withdrawn"
     )
     # SMS_BLACKLISTED withdraws the SMS consent; SMS itself is the phone.
     sms_withdrawn = {e for e, r in rows.items() if r.sms_consent == Consent.WITHDRAWN}

@@ -37,10 +37,12 @@ from .duplicates import (
     repeated_emails,
 )
 from .mapping import (
+    BREVO,
     CONSENT_CONFIRMATIONS,
     FIELD_OF,
     FIELDS,
     IGNORE,
+    MAILCHIMP_UNSUBSCRIBED,
     ORIGIN_NAMES,
     auto_map,
     detect_origin,
@@ -140,6 +142,57 @@ def consent_confirmed(contact_import, user, origin):
         and origin in CONSENT_CONFIRMATIONS
         and "email_consent" in writable_fields(user, contact_import.outlet_id)
     )
+
+
+#: The source of a consent withdrawn by a withdrawal column, by the tool that
+#: exported the file and the channel ("" for any other file).
+WITHDRAWAL_SOURCES = {
+    (BREVO, "email"): _(
+        "%(origin)s (%(file)s): on Brevo's email blocklist (%(column)s), "
+        "imported as withdrawn"
+    ),
+    (BREVO, "sms"): _(
+        "%(origin)s (%(file)s): on Brevo's SMS blocklist (%(column)s), "
+        "imported as withdrawn"
+    ),
+    (MAILCHIMP_UNSUBSCRIBED, "email"): _(
+        "%(origin)s (%(file)s): unsubscribed in Mailchimp (%(column)s), "
+        "imported as withdrawn"
+    ),
+    ("", "email"): _(
+        "Import of %(file)s: email unsubscribed or blocklisted (%(column)s), "
+        "imported as withdrawn"
+    ),
+    ("", "sms"): _(
+        "Import of %(file)s: SMS unsubscribed or blocklisted (%(column)s), "
+        "imported as withdrawn"
+    ),
+}
+
+
+def withdrawal_sources(header, mapping, origin, file_name):
+    """``{channel: source}`` for the consents the file's withdrawal columns
+    withdraw: named after the tool's blocklist or unsubscriptions and the
+    column, never the confirmed consent's source."""
+    sources = {}
+    for channel in ("email", "sms"):
+        target = f"{channel}_withdrawn"
+        if target not in mapping:
+            continue
+        index = mapping.index(target)
+        column = header[index] if index < len(header) else ""
+        template = WITHDRAWAL_SOURCES.get(
+            (origin, channel), WITHDRAWAL_SOURCES[("", channel)]
+        )
+        sources[channel] = str(
+            template
+            % {
+                "origin": ORIGIN_NAMES.get(origin, ""),
+                "file": file_name,
+                "column": column or FIELDS[target],
+            }
+        )[:255]
+    return sources
 
 
 REPORT_REFUSED = _(
@@ -347,6 +400,9 @@ class ImportContactsAction:
             default_source = _("Import of %(file)s") % {"file": job.original_name}
         default_source = str(default_source)[:255]
         language = translation.get_language()
+        withdrawn_sources = withdrawal_sources(
+            table.header, mapping, origin, job.original_name
+        )
         validator = RowValidator(
             table.header,
             mapping,
@@ -355,6 +411,7 @@ class ImportContactsAction:
             now=now,
             origin=origin,
             consent_confirmed=confirmed,
+            withdrawal_sources=withdrawn_sources,
         )
         # What the upsert writes: the mapped fields, and the consent of each
         # channel the file speaks of (a consent or withdrawal column, or the
@@ -448,6 +505,7 @@ class ImportContactsAction:
                             mapped=mapped,
                             now=now,
                             default_source=default_source,
+                            withdrawal_sources=withdrawn_sources,
                             set_aside=set_aside,
                             db=db,
                         )

@@ -336,8 +336,9 @@ def _upsert_sql(db, mapped):
             f"(excluded.{status} IN ('{Consent.GRANTED}', '{Consent.PENDING}') "
             f"AND NOT {no_date} AND c.{at} IS NOT NULL AND excluded.{at} < c.{at})"
         )
-        # No source in the file: the import's own, or none (a kept consent).
-        no_source = f"excluded.{source} IN (%(source)s, '')"
+        # No source in the file: the import's own (or its withdrawal
+        # column's), or none (a kept consent).
+        no_source = f"excluded.{source} IN (%(source)s, %({channel}_withdrawn)s, '')"
         sets.append(
             f"{status} = CASE WHEN {older} THEN c.{status} ELSE excluded.{status} END"
         )
@@ -384,11 +385,14 @@ def write_chunk(
     mapped,
     now,
     default_source,
+    withdrawal_sources=None,
     set_aside=(),
     db=connection,
 ):
     """Stage, check and upsert one chunk; ``ChunkResult`` with the counts.
 
+    ``withdrawal_sources``: ``{channel: source}`` the validator wrote for
+    withdrawal columns (the import's own sources, like ``default_source``).
     ``set_aside``: rows rejected as conflicting duplicates, staged only.
     ``db``: the connection (wrapper) of the import's transaction, passed in
     because the import writes chunks from a worker thread (``services``).
@@ -400,6 +404,12 @@ def write_chunk(
         "chunk": chunk,
         "now": db.ops.adapt_datetimefield_value(now),
         "source": default_source,
+        **{
+            f"{channel}_withdrawn": (withdrawal_sources or {}).get(
+                channel, default_source
+            )
+            for channel in ("email", "sms")
+        },
     }
     with db.cursor() as cursor:
         rejected = _reject_in_stage(cursor, chunk)

@@ -273,11 +273,14 @@ class RowValidator:
         now,
         origin="",
         consent_confirmed=False,
+        withdrawal_sources=None,
     ):
         """``origin``: the tool that exported the file (``mapping``'s
         constants); ``consent_confirmed``: the user confirmed that the
         file's rows gave email consent (a row without a consent cell saying
-        otherwise, or a withdrawal, is imported with email consent)."""
+        otherwise, or a withdrawal, is imported with email consent);
+        ``withdrawal_sources``: ``{channel: source}`` of the consents a
+        withdrawal column withdraws (default: ``default_source``)."""
         self.header = header
         self.month_first = origin.startswith(MAILCHIMP)
         self.definitions = definitions  # {key: AttributeDefinition}
@@ -296,6 +299,12 @@ class RowValidator:
             for index, target in self.columns
         ]
         self.consent_confirmed = consent_confirmed
+        # A withdrawn row's source says why (Brevo's blocklist...): never the
+        # confirmed consent's, whatever the user confirmed for the others.
+        self.withdrawal_sources = {
+            channel: (withdrawal_sources or {}).get(channel) or default_source
+            for channel in ("email", "sms")
+        }
         #: The channels whose consent the file gives (so the import writes it).
         self.consent_channels = {
             channel
@@ -438,13 +447,18 @@ class RowValidator:
         if birthday is not None:
             record[7] = birthday.month
         record[10] = json.dumps(attributes, ensure_ascii=False) if attributes else "{}"
-        for status, at, source, withdrawn in ((11, 12, 13, 17), (14, 15, 16, 18)):
+        for channel, status, at, source, withdrawn in (
+            ("email", 11, 12, 13, 17),
+            ("sms", 14, 15, 16, 18),
+        ):
             if record[withdrawn] is not None:
                 # Unsubscribed or blocklisted: never imported as given,
-                # whatever else the row says; when, if the file tells.
+                # whatever else the row says; when, if the file tells; the
+                # source names the withdrawal, not a consent column's source.
                 record[status] = Consent.WITHDRAWN
                 if record[withdrawn] is not True and record[at] is None:
                     record[at] = record[withdrawn]
+                record[source] = self.withdrawal_sources[channel]
             elif (
                 status == 11
                 and self.consent_confirmed
@@ -480,9 +494,7 @@ class RowValidator:
                 OPTIN_EVIDENCE
                 % {
                     "source": self.default_source,
-                    "time": timezone.localtime(moment, self.tz).strftime(
-                        "%Y-%m-%d %H:%M:%S"
-                    ),
+                    "time": utc_text(moment),
                 }
             )[: MAX_LENGTHS["email_consent_source"]]
 
@@ -591,6 +603,12 @@ class RowValidator:
         if limit and len(text) > limit:
             raise _Invalid(TOO_LONG % {"max": limit})
         return text
+
+
+def utc_text(moment):
+    """A time as consent sources and reports write it: ISO 8601 in UTC, and
+    saying so (``2023-02-02 08:01:12 UTC``), never a naive local time."""
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _blank(value):
