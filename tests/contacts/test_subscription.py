@@ -74,6 +74,11 @@ def lille_page(demo):
     return subscription_page(demo.lille)
 
 
+def plain(text):
+    """``text`` with French no-break spaces (before a colon, a name) as spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
 def confirm_link(message=None):
     message = message or mail.outbox[-1]
     return re.search(r"https?://\S+", message.body).group(0)
@@ -92,14 +97,17 @@ def test_a_visitor_subscribes_and_confirms(
     with django_capture_on_commit_callbacks(execute=True):
         response = post(client, lille_page, " Lea@Example.com ", first_name="Léa")
     assert response.status_code == 200
-    assert "sent you an email" in response.content.decode()
+    # In Lille's language (French).
+    assert "Nous vous avons envoyé un e-mail" in response.content.decode()
     lea = Contact.objects.get(email="lea@example.com")
     assert lea.outlet == demo.lille and lea.first_name == "Léa"
     assert lea.email_consent == Consent.PENDING
     assert not Contact.objects.reachable_by_email().filter(pk=lea.pk).exists()
     assert "Lille Centre" in mail.outbox[0].subject
 
-    response = client.get(confirm_link())
+    # The person opens the link and presses its page's button.
+    assert client.get(confirm_link()).status_code == 200
+    response = client.post(confirm_link())
     assert response.status_code == 200
     lea.refresh_from_db()
     assert lea.email_consent == Consent.GRANTED
@@ -108,7 +116,7 @@ def test_a_visitor_subscribes_and_confirms(
     # Opening the link again changes nothing and says so.
     again = client.get(confirm_link())
     assert again.status_code == 200
-    assert "already confirmed" in again.content.decode()
+    assert "Votre abonnement est déjà confirmé." in again.content.decode()
 
 
 def test_the_outlet_comes_from_the_page_not_the_form(client, demo):
@@ -200,9 +208,9 @@ def test_a_link_confirms_only_the_request_it_was_sent_for(
         },
     )
     assert response.status_code == 302
-    response = client.get(link)
+    response = client.post(link)
     assert response.status_code == 400
-    assert "withdrawn after this link was sent" in response.content.decode()
+    assert "annulé après l’envoi de ce lien" in response.content.decode()
     lea.refresh_from_db()
     assert lea.email_consent == Consent.WITHDRAWN
 
@@ -217,12 +225,12 @@ def test_a_newer_request_replaces_the_older_link(
         client, lille_page, "twice@example.com", django_capture_on_commit_callbacks
     )
     assert first != second
-    response = client.get(first)
+    response = client.post(first)
     assert response.status_code == 400
-    assert "newer confirmation link" in response.content.decode()
+    assert "Un lien de confirmation plus récent" in response.content.decode()
     contact_row = Contact.objects.get(email="twice@example.com")
     assert contact_row.email_consent == Consent.PENDING
-    assert client.get(second).status_code == 200
+    assert client.post(second).status_code == 200
     contact_row.refresh_from_db()
     assert contact_row.email_consent == Consent.GRANTED
 
@@ -233,9 +241,9 @@ def test_a_tampered_or_expired_link_is_refused(
     link = subscribed(
         client, lille_page, "t@example.com", django_capture_on_commit_callbacks
     )
-    assert client.get(link[:-3] + "xyz/").status_code == 400
+    assert client.post(link[:-3] + "xyz/").status_code == 400
     settings.WAGTAIL_DISTMARK = {"SUBSCRIPTION_CONFIRM_DAYS": -1}
-    assert client.get(link).status_code == 400
+    assert client.post(link).status_code == 400
     assert Contact.objects.get(email="t@example.com").email_consent == Consent.PENDING
 
 
@@ -388,7 +396,8 @@ def test_a_suppressed_address_is_not_written_nor_told(
     with django_capture_on_commit_callbacks(execute=True):
         response = post(client, lille_page, "gone@example.com")
     assert (
-        response.status_code == 200 and "sent you an email" in response.content.decode()
+        response.status_code == 200
+        and "Nous vous avons envoyé un e-mail" in response.content.decode()
     )
     assert not Contact.objects.filter(email="gone@example.com").exists()
     assert not mail.outbox
@@ -407,7 +416,9 @@ def test_a_granted_contact_is_not_asked_again(
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"email": "not-an-address"}, "Please enter a valid email address."),
+        # Lille's page: in Lille's language.
+        ({"email": "not-an-address"}, "Veuillez saisir une adresse e-mail valide."),
+        # No page, and not on an outlet's site: the default language.
         ({"email": "a@example.com", "page": 999999}, "This page does not exist."),
         ({"email": "a@example.com", "page": "abc"}, "This page does not exist."),
         ({"email": "a@example.com", "page": ""}, "This page does not exist."),
@@ -477,8 +488,8 @@ def test_the_email_is_plain_text_not_html(
     with django_capture_on_commit_callbacks(execute=True):
         post(client, subscription_page(demo.lille), "amp@example.com")
     (message,) = mail.outbox
-    assert message.subject == "Confirm your subscription to Lille Centre & Co's"
-    assert "news from Lille Centre & Co's:" in message.body
+    assert plain(message.subject) == "Confirmez votre abonnement à Lille Centre & Co's"
+    assert "actualités de Lille Centre & Co's :" in plain(message.body)
     assert "&amp;" not in message.body and "&#x27;" not in message.body
 
 
@@ -497,3 +508,25 @@ def test_an_ipv6_client_counts_by_its_network(client, demo, lille_page, settings
     assert from_address("v1@example.com", "2001:db8::1") == 200
     assert from_address("v2@example.com", "2001:db8::ffff:2") == 429
     assert from_address("v3@example.com", "2001:db8:0:1::1") == 200
+
+
+def test_the_confirmation_email_speaks_the_outlets_language(
+    client, demo, django_capture_on_commit_callbacks
+):
+    # Whatever the visitor's browser says or the server's default language.
+    for outlet, browser in ((demo.lille, "en"), (demo.gent, "fr")):
+        with django_capture_on_commit_callbacks(execute=True):
+            post(
+                client,
+                subscription_page(outlet),
+                f"{outlet.slug}@example.com",
+                HTTP_HOST=outlet.site.hostname,
+                HTTP_ACCEPT_LANGUAGE=browser,
+            )
+    lille, gent = mail.outbox
+    assert plain(lille.subject) == "Confirmez votre abonnement à Lille Centre"
+    assert "Bonjour, veuillez confirmer" in lille.body
+    assert "actualités de Lille Centre :" in plain(lille.body)
+    assert "Si vous n’êtes pas à l’origine de cette demande" in lille.body
+    assert gent.subject == "Bevestig uw inschrijving bij Gent Korenmarkt"
+    assert "Hallo, bevestig dat u nieuws van Gent Korenmarkt" in gent.body

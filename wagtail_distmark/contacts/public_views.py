@@ -1,8 +1,15 @@
-"""The public side of contacts: subscribing and confirming."""
+"""The public side of contacts: subscribing and confirming.
+
+Every page here speaks the outlet's language (its profile's), whatever the
+visitor's browser asks for, like the outlet's own pages.
+"""
 
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Page
 
 from . import subscription
@@ -12,6 +19,8 @@ from .subscription import (
     SubscriptionForm,
     check_rate,
     client_address,
+    outlet_language,
+    outlet_of_site,
 )
 
 CHECK_INBOX = _(
@@ -19,14 +28,17 @@ CHECK_INBOX = _(
     "subscription."
 )
 INVALID_LINK = _("This link is invalid or has expired. Please subscribe again.")
+BACK = _("Back")
+SUBSCRIBE_AGAIN = _("Subscribe again")
 
-# What the visitor reads after opening a confirmation link, per outcome:
-# (title, message, status).
+# What the visitor reads when a confirmation link confirms nothing, per
+# outcome: (title, message, status, label of the link to the form).
 CONFIRM_RESULTS = {
     subscription.ALREADY_CONFIRMED: (
         _("Subscribed"),
         _("Your subscription is already confirmed."),
         200,
+        BACK,
     ),
     subscription.WITHDRAWN: (
         _("Subscription"),
@@ -36,6 +48,7 @@ CONFIRM_RESULTS = {
             "the store's page."
         ),
         400,
+        SUBSCRIBE_AGAIN,
     ),
     subscription.SUPERSEDED: (
         _("Subscription"),
@@ -44,56 +57,80 @@ CONFIRM_RESULTS = {
             "the link in the most recent email."
         ),
         400,
+        SUBSCRIBE_AGAIN,
     ),
-    subscription.INVALID: (_("Subscription"), INVALID_LINK, 400),
+    subscription.INVALID: (_("Subscription"), INVALID_LINK, 400, SUBSCRIBE_AGAIN),
 }
 
 
-def result(request, title, message, status=200, back_url=None):
-    return render(
+def in_language_of(outlet):
+    return translation.override(outlet_language(outlet))
+
+
+def result(request, outlet, title, message, status=200, link_url=None, link=BACK):
+    """A page of the outlet's site saying ``message``; call it in the
+    outlet's language (``in_language_of``)."""
+    response = render(
         request,
         "wagtail_distmark/contacts/subscription/result.html",
-        {"title": title, "message": message, "back_url": back_url},
+        {
+            "outlet": outlet,
+            "title": title,
+            "message": message,
+            "link_url": link_url,
+            "link_label": link,
+        },
         status=status,
     )
+    response["Content-Language"] = translation.get_language()
+    return response
 
 
 @require_POST
 def subscribe_view(request):
     form = SubscriptionForm(request.POST)
-    if not form.is_valid() and "email" in form.errors:
+    form.is_valid()
+    page_id = form.cleaned_data.get("page")
+    page = Page.objects.live().filter(pk=page_id).first() if page_id else None
+    # Only a page showing a subscription form, for its own outlet.
+    page_subscription = Subscription(page.specific) if page else None
+    outlet = page_subscription.outlet if page_subscription else None
+    with in_language_of(outlet or outlet_of_site(request)):
+        return _subscribe(request, form, page, page_subscription)
+
+
+def _subscribe(request, form, page, page_subscription):
+    outlet = page_subscription.outlet if page_subscription else None
+    if "email" in form.errors:
         return result(
             request,
+            outlet,
             _("Subscription"),
             _("Please enter a valid email address."),
             status=400,
-            back_url=request.META.get("HTTP_REFERER"),
+            link_url=request.META.get("HTTP_REFERER"),
         )
-    page = (
-        Page.objects.live().filter(pk=form.cleaned_data["page"]).first()
-        if form.is_valid()
-        else None
-    )
     if page is None:
-        return result(request, _("Subscription"), _("This page does not exist."), 400)
-    # Only a page showing a subscription form, for its own outlet.
-    page_subscription = Subscription(page.specific)
-    if page_subscription.outlet is None:
         return result(
-            request, _("Subscription"), _("This page has no subscription form."), 400
+            request, outlet, _("Subscription"), _("This page does not exist."), 400
+        )
+    if outlet is None:
+        return result(
+            request,
+            None,
+            _("Subscription"),
+            _("This page has no subscription form."),
+            400,
         )
     if form.cleaned_data["website"]:
         # A robot filled the hidden field: answer as usual, record nothing.
-        return result(request, _("Almost done"), CHECK_INBOX)
+        return result(request, outlet, _("Almost done"), CHECK_INBOX)
     try:
-        check_rate(
-            page_subscription.outlet,
-            client_address(request),
-            form.cleaned_data["email"],
-        )
+        check_rate(outlet, client_address(request), form.cleaned_data["email"])
     except RateLimited:
         return result(
             request,
+            outlet,
             _("Subscription"),
             _("Too many attempts. Please try again in an hour."),
             status=429,
@@ -101,17 +138,61 @@ def subscribe_view(request):
     page_subscription.subscribe(
         form.cleaned_data["email"], form.cleaned_data["first_name"]
     )
-    return result(request, _("Almost done"), CHECK_INBOX, back_url=page.url)
+    return result(request, outlet, _("Almost done"), CHECK_INBOX, link_url=page.url)
 
 
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm_view(request, token):
-    outcome, contact = subscription.confirm(token)
-    if outcome == subscription.CONFIRMED:
+    """Opening the link (a person, or a mail scanner fetching it) shows a
+    page asking to confirm and changes nothing; the page's button posts back
+    (with its CSRF token) and only that grants consent."""
+    if request.method == "POST":
+        link = subscription.confirm(token)
+    else:
+        link = subscription.read_link(token)
+    outlet = link.contact.outlet if link.contact else outlet_of_site(request)
+    with in_language_of(outlet):
+        response = _confirmation_page(request, token, link, outlet)
+    # The token is in the address: no other site reads it in a Referer.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _confirmation_page(request, token, link, outlet):
+    if link.outcome == subscription.PENDING:
+        response = render(
+            request,
+            "wagtail_distmark/contacts/subscription/confirm.html",
+            {
+                "outlet": outlet,
+                "title": _("Confirm your subscription to %(outlet)s")
+                % {"outlet": outlet.name},
+                "action_url": request.path,
+            },
+        )
+        response["Content-Language"] = translation.get_language()
+        return response
+    form_url = subscription_form_url(request, outlet, link.page_id)
+    if link.outcome == subscription.CONFIRMED:
         return result(
             request,
+            outlet,
             _("Subscribed"),
             _("Thank you: you will receive news from %(outlet)s.")
-            % {"outlet": contact.outlet.name},
+            % {"outlet": outlet.name},
+            link_url=form_url,
         )
-    title, message, status = CONFIRM_RESULTS[outcome]
-    return result(request, title, message, status)
+    title, message, status, label = CONFIRM_RESULTS[link.outcome]
+    return result(request, outlet, title, message, status, form_url, label)
+
+
+def subscription_form_url(request, outlet, page_id):
+    """Where to subscribe again: the page whose form sent the link while it
+    still shows one, else the outlet's home page; None off outlets' sites."""
+    page = Page.objects.live().filter(pk=page_id).first() if page_id else None
+    if page is not None and Subscription(page.specific).outlet is not None:
+        return page.get_url(request)
+    home = outlet.home_page if outlet is not None else None
+    return home.get_url(request) if home is not None and home.live else None

@@ -3,8 +3,12 @@
 A visitor posts the form of a subscription block on an outlet's page: the
 address becomes a contact of that outlet (the outlet is found from the page,
 never from the form), with email consent pending, and receives a signed link.
-Opening it grants consent, for that request only: the link names the moment
-the request was made, so a withdrawal or a newer request voids it.
+Opening the link changes nothing (mail scanners and link previewers open
+links too): it shows a page whose button, pressed by the person, grants
+consent, for that request only: the link names the moment the request was
+made, so a withdrawal or a newer request voids it.
+
+Emails and pages speak the outlet's language, not the visitor's browser's.
 
 Only a live page that shows a subscription block accepts subscriptions.
 Robots are turned away by a honeypot field and rate limits kept in a cache
@@ -21,16 +25,18 @@ from django.core.cache import caches
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.blocks import ListBlock, StreamBlock, StructBlock
 from wagtail.fields import StreamField
+from wagtail.models import Site
 
 from ..conf import distmark_settings
 from ..emails import render_text
 from ..inheritance.merge import HIDDEN, Merge
+from ..outlets.models import Outlet
 from ..workflows.objects import outlet_for
 from .blocks import SubscriptionBlock
 from .models import Consent, Contact, Suppression, email_hash, normalise_email
@@ -40,7 +46,8 @@ SIGNING_SALT = "wagtail_distmark.subscription"
 EMAIL_RATE_LIMIT = 3
 RATE_PERIOD = 3600
 
-# What opening a confirmation link did.
+# What a confirmation link stands for, and what pressing its button did.
+PENDING = "pending"  # valid: the request waits for the person's confirmation
 CONFIRMED = "confirmed"
 ALREADY_CONFIRMED = "already_confirmed"
 WITHDRAWN = "withdrawn"  # consent withdrawn (or cleared) after the link was sent
@@ -195,13 +202,26 @@ def check_rate(outlet, client, email):
 # Subscribing and confirming.
 
 
-def confirmation_token(contact):
-    """A signed link for this very request: the contact and when it asked."""
+def outlet_language(outlet):
+    """The language ``outlet``'s visitors read: its profile's, or the active one."""
+    return (outlet.locale if outlet else None) or translation.get_language()
+
+
+def outlet_of_site(request):
+    """The outlet whose site the request reached, or None (another site)."""
+    site = Site.find_for_request(request)
+    return Outlet.objects.filter(site=site).first() if site else None
+
+
+def confirmation_token(contact, page):
+    """A signed link for this very request: the contact, when it asked, and
+    the page whose form it used (to offer that form again)."""
     return signing.dumps(
         {
             "c": contact.pk,
             "h": contact.email_hash,
             "p": contact.email_consent_at.isoformat(),
+            "g": page.pk,
         },
         salt=SIGNING_SALT,
     )
@@ -213,6 +233,17 @@ def confirmation_url(outlet, page, token):
     site = outlet.site or page.get_site()
     path = reverse("distmark_subscribe_confirm", args=[token])
     return f"{site.root_url}{path}" if site else path
+
+
+def send_confirmation(contact, outlet, confirm_url):
+    """Email ``contact`` the link, in the outlet's language."""
+    with translation.override(outlet_language(outlet)):
+        subject = _("Confirm your subscription to %(outlet)s") % {"outlet": outlet.name}
+        body = render_text(
+            "wagtail_distmark/contacts/subscription/confirm_email.txt",
+            {"outlet": outlet, "confirm_url": confirm_url},
+        )
+    send_mail(str(subject), body, None, [contact.email])
 
 
 class Subscription:
@@ -250,56 +281,80 @@ class Subscription:
         if first_name and not contact.first_name:
             contact.first_name = first_name
         contact.save()
-        confirm_url = confirmation_url(outlet, page, confirmation_token(contact))
-        transaction.on_commit(
-            lambda: send_mail(
-                str(
-                    _("Confirm your subscription to %(outlet)s")
-                    % {"outlet": outlet.name}
-                ),
-                render_text(
-                    "wagtail_distmark/contacts/subscription/confirm_email.txt",
-                    {"outlet": outlet, "confirm_url": confirm_url},
-                ),
-                None,
-                [contact.email],
-            )
-        )
+        confirm_url = confirmation_url(outlet, page, confirmation_token(contact, page))
+        transaction.on_commit(lambda: send_confirmation(contact, outlet, confirm_url))
         return contact
 
 
-@transaction.atomic
-def confirm(token):
-    """Grant consent for the pending request ``token`` was sent for.
+class ConfirmationLink:
+    """What a confirmation link stands for.
 
-    Return ``(outcome, contact)``: CONFIRMED, or why not; the contact is None
-    for an INVALID link.
+    ``outcome`` is PENDING for a link that may still confirm its request, or
+    why it may not; ``contact`` is None for an INVALID link; ``page_id`` is
+    the page whose form sent it, when the link's signature is sound (links
+    sent before it was recorded do not name one).
     """
+
+    def __init__(self, outcome, contact=None, page_id=None):
+        self.outcome = outcome
+        self.contact = contact
+        self.page_id = page_id
+
+
+def read_link(token, *, lock=False):
+    """The request ``token`` was sent for and its state; writes nothing
+    (``lock`` holds the contact's row until the transaction ends)."""
     max_age = distmark_settings.SUBSCRIPTION_CONFIRM_DAYS * 86400
     try:
         data = signing.loads(token, salt=SIGNING_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        # Sound but too old: it still names the page to subscribe again on.
+        data = signing.loads(token, salt=SIGNING_SALT)
+        return ConfirmationLink(INVALID, page_id=_page_id(data))
     except signing.BadSignature:
-        return INVALID, None
-    contact = (
-        Contact.objects.select_for_update()
-        .filter(pk=data.get("c"), email_hash=data.get("h"), erased_at__isnull=True)
-        .first()
-    )
+        return ConfirmationLink(INVALID)
+    page_id = _page_id(data)
+    contacts = Contact.objects.select_related("outlet")
+    if lock:
+        contacts = contacts.select_for_update(of=("self",))
+    contact = contacts.filter(
+        pk=data.get("c"), email_hash=data.get("h"), erased_at__isnull=True
+    ).first()
     requested_at = parse_datetime(data.get("p") or "")
     if (
         contact is None
         or requested_at is None
         or Suppression.is_suppressed(contact.email)
     ):
-        return INVALID, None
+        return ConfirmationLink(INVALID, page_id=page_id)
     if contact.email_consent == Consent.GRANTED:
-        return ALREADY_CONFIRMED, contact
+        return ConfirmationLink(ALREADY_CONFIRMED, contact, page_id)
     if contact.email_consent != Consent.PENDING:
-        return WITHDRAWN, contact
+        return ConfirmationLink(WITHDRAWN, contact, page_id)
     if contact.email_consent_at != requested_at:
-        return SUPERSEDED, contact
+        return ConfirmationLink(SUPERSEDED, contact, page_id)
+    return ConfirmationLink(PENDING, contact, page_id)
+
+
+def _page_id(data):
+    page_id = data.get("g") if isinstance(data, dict) else None
+    return page_id if isinstance(page_id, int) else None
+
+
+@transaction.atomic
+def confirm(token):
+    """Grant consent for the pending request ``token`` was sent for: the
+    person's act, never a mere opening of the link.
+
+    Return the ConfirmationLink: outcome CONFIRMED, or why not.
+    """
+    link = read_link(token, lock=True)
+    if link.outcome != PENDING:
+        return link
+    contact = link.contact
     contact.email_consent = Consent.GRANTED
     contact.email_consent_at = timezone.now()
     contact.email_consent_source = "double opt-in"
     contact.save()
-    return CONFIRMED, contact
+    link.outcome = CONFIRMED
+    return link

@@ -1,0 +1,307 @@
+"""The public subscription pages: the confirmation link asks the person, and
+every page speaks the outlet's language.
+
+Mail scanners and link previewers open the links in emails: opening the
+confirmation link must change nothing; only the person's press of the
+button on the page (a POST with a CSRF token) grants consent.
+"""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import mail
+from django.core.cache import caches
+from django.test import Client
+from django.urls import reverse
+
+from tests.contacts.test_subscription import confirm_link, plain, subscription_page
+from wagtail_distmark.conf import distmark_settings
+from wagtail_distmark.contacts.models import Consent, Contact
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def clear_rate_limits():
+    caches[distmark_settings.SUBSCRIPTION_CACHE_ALIAS].clear()
+    yield
+    caches[distmark_settings.SUBSCRIPTION_CACHE_ALIAS].clear()
+
+
+@pytest.fixture
+def lille_page(demo):
+    return subscription_page(demo.lille)
+
+
+def host(outlet):
+    return {"HTTP_HOST": outlet.site.hostname}
+
+
+def subscribe(client, outlet, page, email, captured, **headers):
+    """Post the page's form from the outlet's site; return the emailed link.
+
+    (Posted without a CSRF token: the form is not what these tests check.)
+    """
+    with captured(execute=True):
+        response = Client().post(
+            reverse("distmark_subscribe"),
+            {"page": page.pk, "email": email},
+            **host(outlet),
+            **headers,
+        )
+    assert response.status_code == 200, response.content
+    return confirm_link()
+
+
+def text(response):
+    """The page's HTML, French no-break spaces read as spaces."""
+    return plain(response.content.decode())
+
+
+def on_site(outlet, page):
+    """``page``'s address as a link on ``outlet``'s site reads it."""
+    return page.get_url(current_site=outlet.site)
+
+
+def path_of(link):
+    return urlsplit(link).path
+
+
+def csrf_token(response):
+    return re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', text(response)
+    ).group(1)
+
+
+def press_confirm(client, outlet, link):
+    """Open the link and press the page's button, as the person does."""
+    page = client.get(path_of(link), **host(outlet))
+    assert page.status_code == 200, page.content
+    return client.post(
+        path_of(link), {"csrfmiddlewaretoken": csrf_token(page)}, **host(outlet)
+    )
+
+
+def snapshot(contact_row):
+    contact_row.refresh_from_db()
+    return (
+        contact_row.email_consent,
+        contact_row.email_consent_at,
+        contact_row.email_consent_source,
+    )
+
+
+def test_opening_the_link_asks_and_changes_nothing(
+    demo, lille_page, django_capture_on_commit_callbacks
+):
+    client = Client(enforce_csrf_checks=True)
+    link = subscribe(
+        client,
+        demo.lille,
+        lille_page,
+        "scan@example.com",
+        django_capture_on_commit_callbacks,
+    )
+    lea = Contact.objects.get(email="scan@example.com")
+    before = snapshot(lea)
+    # A mail scanner fetches the link (twice, and a HEAD request too).
+    for method in (client.get, client.get, client.head):
+        response = method(path_of(link), **host(demo.lille))
+        assert response.status_code == 200
+    assert snapshot(lea) == before
+    assert before[0] == Consent.PENDING
+    assert not Contact.objects.reachable_by_email().filter(pk=lea.pk).exists()
+    # The page asks the person, on the outlet's site, naming the outlet.
+    html = text(client.get(path_of(link), **host(demo.lille)))
+    assert "Lille Centre" in html
+    form = re.search(r'<form method="post"[^>]*>.*?</form>', html, re.S).group(0)
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert '<button type="submit"' in form
+    assert snapshot(lea) == before
+
+
+def test_only_the_persons_post_with_its_csrf_token_confirms(
+    demo, lille_page, django_capture_on_commit_callbacks
+):
+    client = Client(enforce_csrf_checks=True)
+    link = subscribe(
+        client,
+        demo.lille,
+        lille_page,
+        "press@example.com",
+        django_capture_on_commit_callbacks,
+    )
+    lea = Contact.objects.get(email="press@example.com")
+    # A forged post (no token) is refused and changes nothing.
+    forged = Client(enforce_csrf_checks=True).post(path_of(link), **host(demo.lille))
+    assert forged.status_code == 403
+    assert snapshot(lea)[0] == Consent.PENDING
+
+    second_tab = client.get(path_of(link), **host(demo.lille))
+    response = press_confirm(client, demo.lille, link)
+    assert response.status_code == 200
+    assert "vous recevrez les actualités de Lille Centre" in text(response)
+    consent, confirmed_at, source = snapshot(lea)
+    assert consent == Consent.GRANTED and source == "double opt-in"
+    assert Contact.objects.reachable_by_email().filter(pk=lea.pk).exists()
+    # Pressing the button again in another tab changes nothing, and says so;
+    # so does opening the link again.
+    again = client.post(
+        path_of(link),
+        {"csrfmiddlewaretoken": csrf_token(second_tab)},
+        **host(demo.lille),
+    )
+    assert again.status_code == 200
+    assert "Votre abonnement est déjà confirmé." in text(again)
+    assert "déjà confirmé" in text(client.get(path_of(link), **host(demo.lille)))
+    assert snapshot(lea) == (Consent.GRANTED, confirmed_at, "double opt-in")
+
+
+def test_the_post_confirms_only_the_request_the_link_was_sent_for(
+    demo, lille_page, django_capture_on_commit_callbacks
+):
+    client = Client(enforce_csrf_checks=True)
+    first = subscribe(
+        client,
+        demo.lille,
+        lille_page,
+        "stale@example.com",
+        django_capture_on_commit_callbacks,
+    )
+    page = client.get(path_of(first), **host(demo.lille))
+    token = csrf_token(page)
+    # A newer request is made while the first page is still open.
+    subscribe(
+        client,
+        demo.lille,
+        lille_page,
+        "stale@example.com",
+        django_capture_on_commit_callbacks,
+    )
+    response = client.post(
+        path_of(first), {"csrfmiddlewaretoken": token}, **host(demo.lille)
+    )
+    assert response.status_code == 400
+    assert Contact.objects.get(email="stale@example.com").email_consent == (
+        Consent.PENDING
+    )
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_bad_link_says_so_and_offers_to_subscribe_again(
+    demo, lille_page, settings, method, django_capture_on_commit_callbacks
+):
+    client = Client()
+    link = subscribe(
+        client,
+        demo.lille,
+        lille_page,
+        "bad@example.com",
+        django_capture_on_commit_callbacks,
+    )
+    tampered = path_of(link)[:-4] + "xyz/"
+    expired = path_of(link)
+    settings.WAGTAIL_DISTMARK = {"SUBSCRIPTION_CONFIRM_DAYS": -1}
+    for url, again_url in (
+        # Its signature broken, the link names nothing: the outlet's home page.
+        (tampered, on_site(demo.lille, demo.lille.home_page)),
+        # Expired, it still names the page its form is on.
+        (expired, on_site(demo.lille, lille_page)),
+    ):
+        response = getattr(client, method)(url, **host(demo.lille))
+        assert response.status_code == 400
+        html = text(response)
+        assert "Ce lien n’est pas valide ou a expiré." in html
+        assert f'href="{again_url}"' in html
+        assert "<form" not in html
+    assert Contact.objects.get(email="bad@example.com").email_consent == (
+        Consent.PENDING
+    )
+
+
+def test_a_withdrawn_or_used_link_offers_the_way_back(
+    demo, lille_page, django_capture_on_commit_callbacks
+):
+    client = Client()
+    link = subscribe(
+        client,
+        demo.lille,
+        lille_page,
+        "gone@example.com",
+        django_capture_on_commit_callbacks,
+    )
+    Contact.objects.filter(email="gone@example.com").update(
+        email_consent=Consent.WITHDRAWN
+    )
+    for method in (client.get, client.post):
+        response = method(path_of(link), **host(demo.lille))
+        assert response.status_code == 400
+        html = text(response)
+        assert "annulé après l’envoi de ce lien" in html
+        assert f'href="{on_site(demo.lille, lille_page)}"' in html
+    assert Contact.objects.get(email="gone@example.com").email_consent == (
+        Consent.WITHDRAWN
+    )
+
+
+def test_the_pages_speak_the_outlets_language_not_the_browsers(
+    demo, django_capture_on_commit_callbacks
+):
+    client = Client()
+    english_browser = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    lille_page = subscription_page(demo.lille)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("distmark_subscribe"),
+            {"page": lille_page.pk, "email": "fr@example.com"},
+            **host(demo.lille),
+            **english_browser,
+        )
+    html = text(response)
+    assert '<html lang="fr">' in html
+    assert "Nous vous avons envoyé un e-mail" in html
+    link = confirm_link()
+
+    page = client.get(path_of(link), **host(demo.lille), **english_browser)
+    html = text(page)
+    assert '<html lang="fr">' in html
+    assert "Confirmez votre abonnement à Lille Centre" in html
+    assert page["Content-Language"] == "fr"
+    done = client.post(
+        path_of(link),
+        {"csrfmiddlewaretoken": csrf_token(page)},
+        **host(demo.lille),
+        **english_browser,
+    )
+    assert "Merci : vous recevrez les actualités de Lille Centre." in (text(done))
+    bad = client.get(path_of(link)[:-4] + "xyz/", **host(demo.lille), **english_browser)
+    assert "Veuillez vous abonner à nouveau." in text(bad)
+
+    # Gent's pages are in Dutch, for a French-speaking browser too.
+    gent_page = subscription_page(demo.gent)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("distmark_subscribe"),
+            {"page": gent_page.pk, "email": "nl@example.com"},
+            **host(demo.gent),
+            HTTP_ACCEPT_LANGUAGE="fr",
+        )
+    page = client.get(
+        path_of(confirm_link()), **host(demo.gent), HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    html = text(page)
+    assert '<html lang="nl">' in html
+    assert "Bevestig uw inschrijving bij Gent Korenmarkt" in html
+
+
+def test_refused_posts_speak_the_pages_outlet_language(client, demo, lille_page):
+    response = client.post(
+        reverse("distmark_subscribe"),
+        {"page": lille_page.pk, "email": "not-an-address"},
+        **host(demo.lille),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "Veuillez saisir une adresse e-mail valide." in text(response)
+    assert not mail.outbox
