@@ -11,6 +11,7 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from wagtail_distmark.audiences.filters import AudienceFilter
+from wagtail_distmark.contacts.models import LAST_YEARLESS_DAY
 
 
 def years_before(day, years):
@@ -49,7 +50,9 @@ class AgeFilter(AudienceFilter):
     def to_q(self, value, context):
         # Evaluated when the segment is counted or sent: ages move on.
         today = context.today
-        q = Q()
+        # A birthday without a year (stored in the year 1604) gives no age:
+        # such contacts match no age rule, "from" or "to".
+        q = Q(birthday__gt=LAST_YEARLESS_DAY)
         if value["min_age"] is not None:
             q &= Q(birthday__lte=years_before(today, value["min_age"]))
         if value["max_age"] is not None:

@@ -1,5 +1,6 @@
 """GDPR: a contact's data as JSON, erasure with a hashed tombstone."""
 
+import datetime
 import json
 
 import pytest
@@ -161,3 +162,15 @@ def test_a_suppressed_address_is_never_reachable(demo):
         .filter(pk__in=[gent.pk, lille.pk])
         .exists()
     )
+
+
+def test_a_birthday_without_a_year_is_downloaded_without_one(login, demo, anne):
+    # Imports store a birthday without a year in the year 1604 ("unknown"):
+    # the file gives ISO 8601's form without a year, never 1604.
+    Contact.objects.filter(pk=anne.pk).update(birthday=datetime.date(1604, 12, 3))
+    response = login("lille-manager").get(reverse(DATA, args=[anne.pk]))
+    assert json.loads(response.content)["birthday"] == "--12-03"
+    assert "1604" not in response.content.decode()
+    Contact.objects.filter(pk=anne.pk).update(birthday=datetime.date(1985, 7, 14))
+    data = json.loads(login("hq").get(reverse(DATA, args=[anne.pk])).content)
+    assert data["birthday"] == "1985-07-14"

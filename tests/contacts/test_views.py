@@ -373,3 +373,56 @@ def test_the_add_form_chooses_the_only_outlet_and_offers_languages(login, demo):
     assert "locale" in response.context["form"].errors
     hq_form = login("hq").get(reverse("distmark_contacts:add")).context["form"]
     assert hq_form["outlet"].value() is None  # HQ chooses among every outlet
+
+
+def french(user):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "fr"
+    profile.save()
+
+
+def no_1604(text):
+    import re
+
+    return not re.search(r"\b1604\b", text)
+
+
+def test_a_birthday_without_a_year_shows_as_day_and_month(login, demo, anne):
+    import datetime
+
+    # Imports store a birthday without a year in the year 1604 ("unknown").
+    Contact.objects.filter(pk=anne.pk).update(birthday=datetime.date(1604, 12, 3))
+    client = login("lille-editor")
+    inspect = client.get(reverse("distmark_contacts:inspect", args=[anne.pk]))
+    html = inspect.content.decode()
+    assert "December 3" in html and no_1604(html)
+    listing = client.get(reverse(INDEX), {"q": "anne"}).content.decode()
+    assert "December 3" in listing and no_1604(listing)
+    french(demo.users["lille-editor"])
+    html = (
+        login("lille-editor")
+        .get(reverse("distmark_contacts:inspect", args=[anne.pk]))
+        .content.decode()
+    )
+    assert "3 décembre" in html and no_1604(html)
+
+
+def test_exports_give_a_birthday_without_a_year_in_iso_form(login, demo, anne):
+    import datetime
+
+    Contact.objects.filter(pk=anne.pk).update(birthday=datetime.date(1604, 12, 3))
+    contact(demo.lille, "dated@example.com", birthday=datetime.date(1985, 7, 14))
+    client = login("lille-manager")
+    header, *rows = export(client, q="example.com")
+    at = header.index("Birthday")
+    birthdays = {row[0]: row[at] for row in rows}
+    # ISO 8601's "--12-03", defused like any cell starting with "-" (Excel
+    # would compute --12-03 = 9).
+    assert birthdays["anne.martin@example.com"] == "'--12-03"
+    assert birthdays["dated@example.com"] == "1985-07-14"
+    header, *rows = export(client, "xlsx", q="example.com")
+    birthdays = {row[0]: row[at] for row in rows}
+    assert birthdays["anne.martin@example.com"] == "--12-03"  # text, not 1604
+    assert birthdays["dated@example.com"] == datetime.date(1985, 7, 14)  # date cell

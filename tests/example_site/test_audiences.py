@@ -69,3 +69,20 @@ def test_an_empty_or_reversed_range_is_refused(login, ages):
         response = client.post(url(COUNT), form_data("Bad", ages.lille, rule))
         assert response.status_code == 400
     assert response.json()["errors"] == ["Must be at least the first age."]
+
+
+def test_contacts_without_a_birth_year_match_no_age_rule(login, ages):
+    # An imported "MM/DD" birthday is stored in the year 1604 ("year
+    # unknown"): its age is unknown, not 422.
+    contact(ages.lille, "yearless@x.fr", birthday=datetime.date(1604, 12, 3))
+    contact(ages.lille, "leapless@x.fr", birthday=datetime.date(1604, 2, 29))
+    client = login("lille-editor")
+    for rule, expected in (
+        (age(66), 1),  # aged66 only
+        (age(18, 200), 4),  # aged18, 30, 65, 66
+        (age(high=500), 6),  # every contact with a birth year
+        (age(400), 0),
+    ):
+        response = client.post(url(COUNT), form_data("Ages", ages.lille, rule))
+        assert response.json()["contacts"] == expected, rule
+    assert "yearless@x.fr" not in found(make_segment("Any", ages.lille, age(0)))

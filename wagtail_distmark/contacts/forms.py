@@ -2,11 +2,14 @@
 field the user may not see is not in the form at all (so a crafted POST
 cannot set it either)."""
 
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import modelform_factory
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
@@ -17,7 +20,9 @@ from .models import (
     Contact,
     ContactTag,
     Suppression,
+    is_yearless,
     normalise_email,
+    yearless_birthday,
 )
 from .permissions import outlets_for_contacts
 from .visibility import visible_attributes, visible_fields
@@ -37,6 +42,89 @@ EDITABLE_FIELDS = (
 )
 ATTRIBUTE_PREFIX = "attribute_"
 MAX_TAGS = 30
+#: Imports refuse older birthdays too.
+FIRST_BIRTH_YEAR = 1900
+
+
+class BirthdayWidget(forms.MultiWidget):
+    """Day, month and an optional year, each with its label."""
+
+    template_name = "wagtail_distmark/contacts/widgets/birthday.html"
+    labels = (_("Day"), _("Month"), _("Year (if known)"))
+
+    def __init__(self, attrs=None):
+        number = {"inputmode": "numeric", "autocomplete": "off"}
+        super().__init__(
+            {
+                "day": forms.TextInput(attrs={**number, "size": 2}),
+                "month": forms.Select(choices=[("", "---------"), *MONTHS.items()]),
+                "year": forms.TextInput(attrs={**number, "size": 4}),
+            },
+            attrs,
+        )
+
+    def decompress(self, value):
+        if value is None:
+            return [None, None, None]
+        # A birthday without a year shows no year (never 1604).
+        return [value.day, value.month, None if is_yearless(value) else value.year]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, label in zip(
+            context["widget"]["subwidgets"], self.labels, strict=True
+        ):
+            subwidget["label"] = label
+        return context
+
+
+class BirthdayField(forms.MultiValueField):
+    """A birthday, its year optional: without one it is stored in
+    ``YEAR_UNKNOWN``, as imports store Mailchimp's ``MM/DD``."""
+
+    widget = BirthdayWidget
+
+    def __init__(self, **kwargs):
+        fields = (
+            forms.IntegerField(min_value=1, max_value=31, required=False),
+            forms.TypedChoiceField(
+                choices=[("", "---------"), *MONTHS.items()],
+                coerce=int,
+                empty_value=None,
+                required=False,
+            ),
+            forms.IntegerField(required=False),
+        )
+        kwargs.setdefault("help_text", _("Leave the year empty if you do not know it."))
+        super().__init__(fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list):
+        day, month, year = data_list or (None, None, None)
+        if day is None and month is None and year is None:
+            return None
+        if day is None or month is None:
+            raise ValidationError(_("Give the day and the month."), code="incomplete")
+        today = timezone.localdate()
+        if year is not None and not FIRST_BIRTH_YEAR <= year <= today.year:
+            raise ValidationError(
+                _("Give a year from %(first)s to %(last)s, or leave it empty."),
+                code="year",
+                params={"first": FIRST_BIRTH_YEAR, "last": today.year},
+            )
+        try:
+            if year is None:
+                return yearless_birthday(month, day)
+            birthday = datetime.date(year, month, day)
+        except ValueError:
+            named = f"{day} {MONTHS[month]}" + (f" {year}" if year else "")
+            raise ValidationError(
+                _("There is no %(date)s."), code="invalid", params={"date": named}
+            ) from None
+        if birthday > today:
+            raise ValidationError(
+                _("A birthday cannot be in the future."), code="future"
+            )
+        return birthday
 
 
 def attribute_field(definition):
@@ -97,7 +185,9 @@ class ContactForm(WagtailAdminModelForm):
                 required=False,
             )
         if "birthday" in self.fields:
-            self.fields["birthday"].widget = AdminDateInput()
+            self.fields["birthday"] = BirthdayField(
+                label=self.fields["birthday"].label, required=False
+            )
         outlet_id = self.instance.outlet_id if self.instance.pk else None
         self.attribute_definitions = visible_attributes(for_user, outlet_id)
         for definition in self.attribute_definitions:

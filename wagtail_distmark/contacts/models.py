@@ -6,11 +6,13 @@ nobody may target (bounces, complaints, unsubscribes, erased people) are on
 the network-wide suppression list, kept as hashes.
 """
 
+import datetime
 import hashlib
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ..outlets.models import Outlet
@@ -30,6 +32,44 @@ def normalise_locale(locale):
 def email_hash(email):
     """SHA-256 of the normalised address: how the suppression list knows it."""
     return hashlib.sha256(normalise_email(email).encode()).hexdigest()
+
+
+#: The year a birthday without one is stored in (vCard's and Apple's "no
+#: year", and imports' for Mailchimp's ``MM/DD``): a leap year, so the 29th
+#: of February exists, and one no real birthday has. The month and day are
+#: real, so "birthday this month" finds the contact; an age is unknown.
+YEAR_UNKNOWN = 1604
+#: Birthdays on or before this day have no year: the one condition an age
+#: rule adds (an index range, no function on the column).
+LAST_YEARLESS_DAY = datetime.date(YEAR_UNKNOWN, 12, 31)
+
+
+def yearless_birthday(month, day):
+    """A birthday whose year nobody knows, as stored."""
+    return datetime.date(YEAR_UNKNOWN, month, day)
+
+
+def is_yearless(birthday):
+    return birthday is not None and birthday.year == YEAR_UNKNOWN
+
+
+def birthday_iso(birthday):
+    """ISO 8601: ``1985-07-14``, or without a year ``--07-14`` (never 1604)."""
+    if birthday is None:
+        return None
+    if is_yearless(birthday):
+        return f"--{birthday:%m-%d}"
+    return birthday.isoformat()
+
+
+def birthday_display(birthday, format="DATE_FORMAT"):
+    """A birthday in the active language; without a year, its day and month
+    only ("3 décembre", "December 3"). Empty for none."""
+    if birthday is None:
+        return ""
+    if is_yearless(birthday):
+        return date_format(birthday, "MONTH_DAY_FORMAT")
+    return date_format(birthday, format)
 
 
 class Visibility(models.TextChoices):

@@ -15,7 +15,13 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
 from .access_log import log_access
-from .models import AttributeDefinition, Consent, ContactAccess, Suppression
+from .models import (
+    AttributeDefinition,
+    Consent,
+    ContactAccess,
+    Suppression,
+    birthday_iso,
+)
 from .permissions import contact_permission_policy
 from .visibility import (
     HQ,
@@ -59,7 +65,7 @@ def contact_data(contact, fields=None, attribute_keys=None):
         "first_name": lambda: contact.first_name,
         "last_name": lambda: contact.last_name,
         "gender": lambda: contact.get_gender_display() if contact.gender else "",
-        "birthday": lambda: _iso(contact.birthday),
+        "birthday": lambda: birthday_iso(contact.birthday),
         "locale": lambda: contact.locale,
         "phone": lambda: contact.phone,
         "tags": lambda: sorted(contact.tags.values_list("name", flat=True)),

@@ -30,7 +30,14 @@ from ..outlets.views import (
 )
 from .access_log import log_access
 from .forms import contact_form_class
-from .models import Consent, Contact, ContactAccess
+from .models import (
+    Consent,
+    Contact,
+    ContactAccess,
+    birthday_display,
+    birthday_iso,
+    is_yearless,
+)
 from .permissions import may_export, outlets_for_contacts
 from .privacy import (
     HQ_HOLDS_MORE,
@@ -196,15 +203,14 @@ class ContactIndexView(OutletScopedIndexView):
                 if name == "outlet" and not self.several_outlets:
                     continue  # one outlet: its name on every row says nothing
                 if name == "birthday":
-                    # A date, not "72 years ago".
+                    # A date, not "72 years ago"; without a year, the day
+                    # and month.
                     columns.append(
                         Column(
                             name,
                             label=capfirst(field.verbose_name),
-                            accessor=lambda c: (
-                                date_format(c.birthday, "SHORT_DATE_FORMAT")
-                                if c.birthday
-                                else ""
+                            accessor=lambda c: birthday_display(
+                                c.birthday, "SHORT_DATE_FORMAT"
                             ),
                             sort_key=name,
                         )
@@ -259,6 +265,9 @@ class ContactIndexView(OutletScopedIndexView):
                 )
                 if model_field is not None and model_field.choices:
                     value = getattr(item, f"get_{field}_display")()
+                elif field == "birthday" and is_yearless(value):
+                    # ISO 8601 without a year; a date cell would say 1604.
+                    value = birthday_iso(value)
             # XLSX cells are typed (Wagtail writes formula-like text as
             # text); only CSV needs the leading apostrophe.
             row[field] = spreadsheet_safe(value) if self.export_is_csv else value
@@ -315,6 +324,8 @@ class ContactInspectView(OutletScopedInspectView):
         ]
 
     def get_field_display_value(self, field_name, field):
+        if field_name == "birthday":
+            return birthday_display(self.object.birthday) or "—"
         value = super().get_field_display_value(field_name, field)
         if value is None or value == "":
             return "—"
