@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from ..isolation.references import UNAVAILABLE_MESSAGE
 from .merge import STALE, merge_template, raw_equal
 from .overrides import clean_overrides, make_override
 from .widgets import OverridesWidget, SubmittedOverrides
@@ -86,6 +87,11 @@ class OverridesField(forms.Field):
                     previous_values = (previous or {}).get("values") or {}
                     if open_field.name in previous_values:
                         values[open_field.name] = previous_values[open_field.name]
+                    continue
+                if key in value.unavailable:
+                    slot_errors[key] = ValidationError(
+                        UNAVAILABLE_MESSAGE, code="unavailable"
+                    )
                     continue
                 posted = value.values[key]
                 try:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.blocks import BlockWidget, StreamBlock
 
 from ..blocks.registry import template_block_types
+from ..isolation.references import block_value_in_scope
 from .merge import FROM_OUTLET, HIDDEN, STALE
 
 
@@ -95,6 +96,9 @@ class SubmittedOverrides:
 
     def __init__(self):
         self.values = {}  # (block id, field) -> value from the block widget
+        # (block id, field) whose value chose another outlet's objects: they
+        # are taken out of ``values``, so no form shown again names them.
+        self.unavailable = set()
         self.omitted = set()  # (block id, field) absent from the POST
         self.reverted = set()  # (block id, field) reverted to HQ's value
         self.hidden = set()  # block ids the outlet hides
@@ -180,13 +184,20 @@ class OverridesWidget(forms.Widget):
                     submitted.omitted.add(key)
                     continue
                 try:
-                    submitted.values[key] = open_field.block.value_from_datadict(
-                        data, files, prefix
-                    )
+                    posted = open_field.block.value_from_datadict(data, files, prefix)
                 except (TypeError, ValueError, LookupError):
                     # Not what the widget posts (malformed rich text, an id
                     # that is not a number): refused, never a server error.
                     submitted.refused_keys.append(prefix)
+                    continue
+                # Another outlet's objects are taken out at once: neither
+                # saved nor named when the form is shown again.
+                posted, taken_out = block_value_in_scope(
+                    self.outlet, open_field.block, posted
+                )
+                if taken_out:
+                    submitted.unavailable.add(key)
+                submitted.values[key] = posted
             if data.get(self.hide_name(name, slot.id)):
                 submitted.hidden.add(slot.id)
         for stale in self.merge.stale if self.merge else ():
