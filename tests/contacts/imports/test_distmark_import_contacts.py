@@ -83,3 +83,16 @@ def test_command_imports_exports_of_other_tools(demo):
             str(fixtures / "contacts-lille-excel-fr.csv"),
             "--consent-confirmed",
         )
+
+
+def test_command_says_which_withdrawn_consents_it_did_not_restore(demo, tmp_path):
+    from tests.contacts.factories import contact
+    from wagtail_distmark.contacts.models import Consent
+
+    contact(demo.lille, "left@example.com", email_consent=Consent.WITHDRAWN)
+    path = tmp_path / "clients.csv"
+    path.write_bytes(b"email,consent\nleft@example.com,yes\n")
+    out = run("lille", str(path))
+    assert "unchanged 1, rejected 0" in out
+    assert "Consents not restored (withdrawn by the contact): 1." in out
+    assert ours().get().email_consent == Consent.WITHDRAWN

@@ -481,35 +481,109 @@ def test_a_consent_confirmation_counts_only_for_an_export_that_offers_it(demo):
     assert ours().get().email_consent == Consent.NONE
 
 
-def test_a_consent_given_before_the_stored_one_never_replaces_it(demo):
-    # An old export (a Mailchimp subscription of 2023) cannot re-grant a
-    # consent withdrawn since; a newer one can.
+def test_a_yes_in_a_file_never_restores_a_withdrawn_consent(demo):
+    # Only the contact may consent again (by subscribing): a file's "yes",
+    # dated before the withdrawal (an old Mailchimp export), after it, or
+    # not at all, leaves it withdrawn; the row counts and the report says so.
     withdrawn_at = timezone.make_aware(datetime.datetime(2024, 6, 1, 12, 0))
     row = contact(
         demo.lille,
         "left@example.com",
+        first_name="Left",
         email_consent=Consent.WITHDRAWN,
         email_consent_at=withdrawn_at,
         email_consent_source="unsubscribe link",
     )
-    header = b"email,consent,consent date\n"
-    old = run_import(demo.lille, header + b"left@example.com,yes,2023-01-05 10:00:00\n")
-    assert (old.updated_count, old.unchanged_count) == (0, 1)
+    stored = (Consent.WITHDRAWN, withdrawn_at, "unsubscribe link")
+    header = b"email,first_name,consent,consent date\n"
+    for cells in (
+        b"left@example.com,Left,yes,2023-01-05 10:00:00\n",  # older
+        b"left@example.com,Left,yes,2024-07-01 09:00:00\n",  # newer
+        b"left@example.com,Left,yes,\n",  # undated: the import's time
+        b"left@example.com,Left,pending,\n",
+    ):
+        job = run_import(demo.lille, header + cells)
+        assert (job.updated_count, job.unchanged_count) == (0, 1), cells
+        assert job.mapping["consent_not_restored"] == 1
+        row.refresh_from_db()
+        assert (row.email_consent, row.email_consent_at, row.email_consent_source) == (
+            stored
+        )
+        assert report_rows(job) == [
+            [
+                "2",
+                "consent",
+                "Granted" if b"yes" in cells else "Waiting for confirmation",
+                "Email consent not restored: the contact withdrew it on "
+                "2024-06-01 10:00:00 UTC; only the contact can give it again, "
+                "by subscribing",
+            ]
+        ]
+        assert job.rejected_count == 0
+    # The rest of the row still applies.
+    job = run_import(demo.lille, header + b"left@example.com,Laura,yes,\n")
+    assert (job.updated_count, job.mapping["consent_not_restored"]) == (1, 1)
     row.refresh_from_db()
-    assert (row.email_consent, row.email_consent_at, row.email_consent_source) == (
-        Consent.WITHDRAWN,
-        withdrawn_at,
-        "unsubscribe link",
+    assert (row.first_name, row.email_consent) == ("Laura", Consent.WITHDRAWN)
+    # A withdrawal always applies; a consent given earlier stays as it was.
+    granted_at = timezone.make_aware(datetime.datetime(2024, 6, 1, 12, 0))
+    given = contact(demo.lille, "given@example.com", email_consent_at=granted_at)
+    old = run_import(demo.lille, header + b"given@example.com,,pending,2023-01-01\n")
+    assert old.unchanged_count == 1 and "consent_not_restored" not in old.mapping
+    given.refresh_from_db()
+    assert (given.email_consent, given.email_consent_at) == (
+        Consent.GRANTED,
+        granted_at,
     )
-    new = run_import(demo.lille, header + b"left@example.com,yes,2024-07-01 09:00:00\n")
-    assert new.updated_count == 1
-    row.refresh_from_db()
-    assert row.email_consent == Consent.GRANTED
-    # Without a date the file's consent is the import's, so today's: it wins.
-    again = run_import(demo.lille, b"email,consent\nleft@example.com,non\n")
+    again = run_import(demo.lille, b"email,consent\ngiven@example.com,non\n")
     assert again.updated_count == 1
-    row.refresh_from_db()
-    assert row.email_consent == Consent.WITHDRAWN
+    given.refresh_from_db()
+    assert given.email_consent == Consent.WITHDRAWN
+
+
+def test_a_confirmed_export_never_restores_a_withdrawn_sms_or_email_consent(demo):
+    withdrawn_at = datetime.datetime(2024, 6, 1, 12, 0, tzinfo=datetime.UTC)
+    left = contact(
+        demo.lille,
+        "lucas.dubois@brevo.example",
+        email_consent=Consent.WITHDRAWN,
+        email_consent_at=withdrawn_at,
+        sms_consent=Consent.WITHDRAWN,
+        sms_consent_at=None,
+    )
+    content = (
+        b"EMAIL;SMS_CONSENT;EMAIL_BLACKLISTED;SMS_BLACKLISTED\n"
+        b"lucas.dubois@brevo.example;yes;No;No\n"
+        b"lea.moreau@brevo.example;yes;No;No\n"
+    )
+    job = run_import(
+        demo.lille,
+        content,
+        "brevo.csv",
+        mapping={"consent_confirmed": True, "confirmed_by": "lille-manager"},
+    )
+    assert job.status == ContactImport.Status.DONE, job.error
+    assert (job.created_count, job.unchanged_count) == (1, 1)
+    assert job.mapping["consent_not_restored"] == 2
+    left.refresh_from_db()
+    assert (left.email_consent, left.sms_consent) == (Consent.WITHDRAWN,) * 2
+    assert [row[1:] for row in report_rows(job)] == [
+        [
+            "Email consent",
+            "Granted",
+            "Email consent not restored: the contact withdrew it on "
+            "2024-06-01 12:00:00 UTC; only the contact can give it again, "
+            "by subscribing",
+        ],
+        [
+            "SMS_CONSENT",
+            "Granted",
+            "SMS consent not restored: the contact withdrew it; only the "
+            "contact can give it again, by subscribing",
+        ],
+    ]
+    lea = Contact.objects.get(outlet=demo.lille, email="lea.moreau@brevo.example")
+    assert (lea.email_consent, lea.sms_consent) == (Consent.GRANTED,) * 2
 
 
 def brevo_export():

@@ -634,3 +634,42 @@ def test_the_mapping_page_says_what_happens_to_consent_before_the_run(login, dem
     assert "No column gives email consent" not in html
     # A file that is no export of another tool offers no confirmation.
     assert "consent_confirmed" not in html
+
+
+def test_the_result_says_which_withdrawn_consents_a_file_did_not_restore(
+    login, demo, django_capture_on_commit_callbacks
+):
+    from tests.contacts.factories import contact
+    from wagtail_distmark.contacts.models import Consent
+
+    withdrawn_at = datetime.datetime(2024, 6, 1, 12, 0, tzinfo=datetime.UTC)
+    left = contact(
+        demo.lille,
+        "anne.leclerc@example.fr",
+        email_consent=Consent.WITHDRAWN,
+        email_consent_at=withdrawn_at,
+    )
+    client = login("lille-manager")
+    content = (
+        "Courriel;Prénom;Consentement;Date du consentement\r\n"
+        "anne.leclerc@example.fr;Annie;oui;2025-01-01 10:00:00\r\n"
+        "nouveau@example.fr;Nouveau;oui;\r\n"
+    ).encode("cp1252")
+    upload(client, demo.lille, content, name="retour.csv")
+    job = start_with_auto_mapping(
+        client, ContactImport.objects.get(), django_capture_on_commit_callbacks
+    )
+    assert (job.created_count, job.updated_count, job.rejected_count) == (1, 1, 0)
+    left.refresh_from_db()
+    assert (left.first_name, left.email_consent) == ("Annie", Consent.WITHDRAWN)
+    result = client.get(url("detail", job.pk)).content.decode()
+    assert "1 consent not restored" in result
+    assert "only they can give it again, by subscribing" in result
+    assert url("report", job.pk) in result
+    body = b"".join(client.get(url("report", job.pk)).streaming_content).decode()
+    assert (
+        '2,Consentement,Granted,"Email consent not restored: the contact withdrew '
+        "it on 2024-06-01 12:00:00 UTC; only the contact can give it again, by "
+        'subscribing"'
+    ) in body
+    assert client.get(url("progress", job.pk)).json()["consent_not_restored"] == 1

@@ -10,6 +10,7 @@ transaction, rolled back on any error (and always, for a dry run).
 """
 
 import csv
+import datetime
 import io
 import logging
 import tempfile
@@ -27,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from ...outlets.access import outlet_access_q, user_is_hq
 from ...outlets.models import Outlet
 from ...outlets.roles import CONTACT_ACTION_ROLES
-from ..models import AttributeDefinition, ContactAccess, ContactImport
+from ..models import AttributeDefinition, Consent, ContactAccess, ContactImport
 from ..visibility import visible_attributes, visible_fields
 from . import upsert
 from .duplicates import (
@@ -49,7 +50,7 @@ from .mapping import (
     normalise_header,
 )
 from .reader import ImportFileError, open_table
-from .validation import Rejection, RowValidator
+from .validation import Rejection, RowValidator, utc_text
 
 logger = logging.getLogger(__name__)
 
@@ -195,6 +196,39 @@ def withdrawal_sources(header, mapping, origin, file_name):
     return sources
 
 
+NOT_RESTORED = {
+    "email": _(
+        "Email consent not restored: the contact withdrew it on %(date)s; only "
+        "the contact can give it again, by subscribing"
+    ),
+    "sms": _(
+        "SMS consent not restored: the contact withdrew it on %(date)s; only "
+        "the contact can give it again, by subscribing"
+    ),
+}
+NOT_RESTORED_UNDATED = {
+    "email": _(
+        "Email consent not restored: the contact withdrew it; only the contact "
+        "can give it again, by subscribing"
+    ),
+    "sms": _(
+        "SMS consent not restored: the contact withdrew it; only the contact "
+        "can give it again, by subscribing"
+    ),
+}
+
+
+def not_restored_reason(channel, withdrawn_at):
+    """The report's reason for a consent a row gave that stays withdrawn."""
+    if isinstance(withdrawn_at, str):  # SQLite, through a raw cursor
+        withdrawn_at = datetime.datetime.fromisoformat(withdrawn_at)
+    if withdrawn_at is None:
+        return str(NOT_RESTORED_UNDATED[channel])
+    if timezone.is_naive(withdrawn_at):  # stored in UTC
+        withdrawn_at = withdrawn_at.replace(tzinfo=datetime.UTC)
+    return str(NOT_RESTORED[channel]) % {"date": utc_text(withdrawn_at)}
+
+
 REPORT_REFUSED = _(
     "This is a rejected rows report, not a contact file. Correct the rows it "
     "names in your original file, then import that file again."
@@ -334,9 +368,15 @@ class ImportContactsAction:
                 logger.exception("Contact import %s failed", job.pk)
             return job
         reporter.close()
+        # Kept with the import's other facts about the file (no count field
+        # of its own yet): shown on the result page and in the progress JSON.
+        not_restored = counts.pop("consent_not_restored")
+        job.mapping.pop("consent_not_restored", None)
+        if not_restored:
+            job.mapping["consent_not_restored"] = not_restored
         for name, value in counts.items():
             setattr(job, name, value)
-        if job.rejected_count:
+        if job.rejected_count or not_restored:
             report.seek(0)
             job.report.save(f"rejected-{job.pk}.csv", File(report), save=False)
         report.close()
@@ -421,6 +461,14 @@ class ImportContactsAction:
         }
         self._email_index = mapping.index("email")
         email_label = validator.label(self._email_index, "email")
+        consent_labels = {
+            channel: (
+                validator.label(mapping.index(f"{channel}_consent"), "")
+                if f"{channel}_consent" in mapping
+                else str(FIELDS[f"{channel}_consent"])
+            )
+            for channel in ("email", "sms")
+        }
         writer = csv.writer(text)
         writer.writerow(report_header())
         counts = dict.fromkeys(
@@ -430,6 +478,7 @@ class ImportContactsAction:
                 "updated_count",
                 "unchanged_count",
                 "rejected_count",
+                "consent_not_restored",
             ),
             0,
         )
@@ -469,11 +518,22 @@ class ImportContactsAction:
                 Rejection(r.line, email_label, r.reason, r.value)
                 for r in result.rejected
             ]
-            finish(rejections)
+            # Not rejected (the rest of the row applies), but reported.
+            kept = [
+                Rejection(
+                    line,
+                    consent_labels[channel],
+                    not_restored_reason(channel, withdrawn_at),
+                    str(Consent(staged).label),
+                )
+                for line, channel, staged, withdrawn_at in result.not_restored
+            ]
+            counts["consent_not_restored"] += len(kept)
+            finish(rejections, kept)
 
-        def finish(rejections):
+        def finish(rejections, notes=()):
             counts["rejected_count"] += len({r.line for r in rejections})
-            write_rejections(rejections)
+            write_rejections([*rejections, *notes])
 
         with (
             upsert.import_cache(db),

@@ -49,6 +49,9 @@ class ChunkResult:
     updated: int = 0
     unchanged: int = 0
     rejected: list = None
+    #: ``(line, channel, staged consent, withdrawn at)`` of the consents a
+    #: row gave that the contact had withdrawn (kept withdrawn).
+    not_restored: list = None
 
 
 def _pg(db):
@@ -261,6 +264,33 @@ def _drop_identical_repeats(cursor, chunk, repeated):
     _take_out(cursor, chunk, identical, keep=False)
 
 
+def _not_restored(cursor, chunk, outlet_id, channels):
+    """The chunk's consents given (or pending) that stay withdrawn, as the
+    upsert's ``older`` rule keeps them: ``ChunkResult.not_restored``. A
+    lookup by the contacts' unique (outlet, email) index for those rows only;
+    the withdrawal's date by primary key."""
+    table = Contact._meta.db_table
+    found = []
+    for channel in channels:
+        status, at = f"{channel}_consent", f"{channel}_consent_at"
+        cursor.execute(
+            f"""SELECT k.line, k.{status}, c.{at} FROM (
+                    SELECT s.line, s.{status}, (
+                        SELECT o.id FROM {table} o
+                        WHERE o.outlet_id = %s AND o.email = s.email
+                        AND o.{status} = '{Consent.WITHDRAWN}') AS contact_id
+                    FROM {STAGE} s WHERE s.chunk = %s
+                    AND s.{status} IN ('{Consent.GRANTED}', '{Consent.PENDING}')
+                ) k JOIN {table} c ON c.id = k.contact_id""",
+            [outlet_id, chunk],
+        )
+        found += [
+            (line, channel, staged, at_value)
+            for line, staged, at_value in cursor.fetchall()
+        ]
+    return found
+
+
 def _resolved_consent(status):
     """The consent a staged row writes: its own, or for the markers of an
     empty cell and of a "no", the one they resolve to against the stored
@@ -329,12 +359,15 @@ def _upsert_sql(db, mapped):
         values[status] = _resolved_consent(status)
         same = f"c.{status} = excluded.{status}"
         no_date = f"(excluded.{at} IS NULL OR excluded.{at} = %(now)s)"
-        # A consent given (or pending) that the file dates before the stored
-        # consent's date is older news (an old export): the stored consent
-        # stays. A withdrawal always applies: it never lets anyone be mailed.
+        # A consent given (or pending) never replaces a withdrawal, whatever
+        # the file's dates: only the contact may consent again (by
+        # subscribing). Nor one the file dates before the stored consent's
+        # date (an old export): the stored consent stays. A withdrawal always
+        # applies: it never lets anyone be mailed.
         older = (
             f"(excluded.{status} IN ('{Consent.GRANTED}', '{Consent.PENDING}') "
-            f"AND NOT {no_date} AND c.{at} IS NOT NULL AND excluded.{at} < c.{at})"
+            f"AND (c.{status} = '{Consent.WITHDRAWN}' OR (NOT {no_date} "
+            f"AND c.{at} IS NOT NULL AND excluded.{at} < c.{at})))"
         )
         # No source in the file: the import's own (or its withdrawal
         # column's), or none (a kept consent).
@@ -413,6 +446,12 @@ def write_chunk(
     }
     with db.cursor() as cursor:
         rejected = _reject_in_stage(cursor, chunk)
+        not_restored = _not_restored(
+            cursor,
+            chunk,
+            outlet_id,
+            [c for c in ("email", "sms") if f"{c}_consent" in mapped],
+        )
         upsert_sql = _upsert_sql(db, mapped)
         if "tags" not in mapped:
             cursor.execute(upsert_sql, params)
@@ -465,4 +504,5 @@ def write_chunk(
         updated=len(touched) - created,
         unchanged=staged - len(touched),
         rejected=rejected,
+        not_restored=not_restored,
     )

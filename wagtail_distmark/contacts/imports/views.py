@@ -283,6 +283,7 @@ def progress_data(job):
         "updated": job.updated_count,
         "unchanged": job.unchanged_count,
         "rejected": job.rejected_count,
+        "consent_not_restored": job.mapping.get("consent_not_restored", 0),
         "error": job.error,
     }
 

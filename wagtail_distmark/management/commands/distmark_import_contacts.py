@@ -119,6 +119,11 @@ class Command(BaseCommand):
             f"unchanged {job.unchanged_count}, rejected {job.rejected_count} "
             f"(of {job.total_rows} rows)."
         )
+        not_restored = job.mapping.get("consent_not_restored")
+        if not_restored:
+            self.stdout.write(
+                f"Consents not restored (withdrawn by the contact): {not_restored}."
+            )
         if job.report:
             try:
                 where = job.report.path
