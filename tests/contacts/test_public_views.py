@@ -113,7 +113,11 @@ def test_opening_the_link_asks_and_changes_nothing(
     assert before[0] == Consent.PENDING
     assert not Contact.objects.reachable_by_email().filter(pk=lea.pk).exists()
     # The page asks the person, on the outlet's site, naming the outlet.
-    html = text(client.get(path_of(link), **host(demo.lille)))
+    response = client.get(path_of(link), **host(demo.lille))
+    # Its address holds the token: never cached, no Referer to other sites.
+    assert "no-store" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "same-origin"
+    html = text(response)
     assert "Lille Centre" in html
     form = re.search(r'<form method="post"[^>]*>.*?</form>', html, re.S).group(0)
     assert 'name="csrfmiddlewaretoken"' in form

@@ -156,7 +156,9 @@ def confirm_view(request, token):
     with in_language_of(outlet):
         response = _confirmation_page(request, token, link, outlet)
     # The token is in the address: no other site reads it in a Referer.
-    response["Referrer-Policy"] = "no-referrer"
+    # ("no-referrer" would also blank the Origin of the button's post, which
+    # Django's CSRF check then refuses.)
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
