@@ -426,3 +426,29 @@ def test_exports_give_a_birthday_without_a_year_in_iso_form(login, demo, anne):
     birthdays = {row[0]: row[at] for row in rows}
     assert birthdays["anne.martin@example.com"] == "--12-03"  # text, not 1604
     assert birthdays["dated@example.com"] == datetime.date(1985, 7, 14)  # date cell
+
+
+def test_exports_speak_the_users_admin_language_and_time(login, demo, anne):
+    import datetime
+
+    from django.utils import timezone
+    from wagtail.users.models import UserProfile
+
+    moment = timezone.make_aware(datetime.datetime(2026, 7, 14, 8, 30))  # Paris
+    Contact.objects.filter(pk=anne.pk).update(gender="f", email_consent_at=moment)
+    french(demo.users["lille-manager"])
+    profile = UserProfile.get_for_user(demo.users["lille-manager"])
+    profile.current_time_zone = "Europe/London"
+    profile.save()
+    client = login("lille-manager")
+    for fmt, at_london in (
+        ("csv", "2026-07-14 07:30"),
+        ("xlsx", datetime.datetime(2026, 7, 14, 7, 30)),
+    ):
+        header, row = export(client, fmt, delimiter=";", q="anne")
+        assert "Consentement e-mail" in header, fmt
+        assert "Accordé" in row and "Femme" in row, fmt
+        assert "Granted" not in row and "Female" not in row, fmt
+        assert row[header.index("Consentement e-mail donné ou modifié le")] == (
+            at_london
+        )

@@ -61,8 +61,8 @@ SEARCHABLE = ("email", "first_name", "last_name")
 
 
 def local_datetime(value):
-    """An aware datetime in the site's time zone, to the minute, naive (as a
-    spreadsheet cell wants it)."""
+    """An aware datetime in the user's admin time zone (the site's by
+    default), to the minute, naive (as a spreadsheet cell wants it)."""
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return value.replace(tzinfo=None, second=0, microsecond=0)
@@ -79,6 +79,24 @@ def spreadsheet_safe(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def localised(chunks, language, time_zone):
+    """``chunks`` generated in the user's admin language and time zone.
+
+    A streamed file is generated after the view has returned, so after
+    Wagtail's override of the user's language and time zone has ended: each
+    chunk is made inside them again (and only while it is made, since the
+    server may send each chunk from another thread).
+    """
+    chunks = iter(chunks)
+    while True:
+        with translation.override(language), timezone.override(time_zone):
+            try:
+                chunk = next(chunks)
+            except StopIteration:
+                return
+        yield chunk
 
 
 def tag_names(contact):
@@ -139,11 +157,16 @@ class ContactIndexView(OutletScopedIndexView):
         super().setup(request, *args, **kwargs)
         # Now, in the user's language: the file streams after the view ends.
         self.csv_delimiter = csv_delimiter()
+        self.language = translation.get_language()
+        self.time_zone = timezone.get_current_timezone()
 
     def get_filename(self):
         return f"contacts-{timezone.localdate():%Y-%m-%d}"
 
     def stream_csv(self, queryset):
+        return localised(self.csv_chunks(queryset), self.language, self.time_zone)
+
+    def csv_chunks(self, queryset):
         # A byte order mark, so Excel reads UTF-8 (accents) instead of
         # guessing Windows-1252; the separator Excel expects in the
         # user's language.
