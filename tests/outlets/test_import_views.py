@@ -3,6 +3,7 @@
 import csv
 import io
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -72,19 +73,20 @@ def test_hq_dry_run_then_import_for_real(login, regions):
         "repeated": 0,
         "rejected": 7,
     }
-    # Every faulty line with its column and reason, the pair naming each other.
+    # Every faulty line with its column and reason, the pair naming each other;
+    # the unknown region once, apart.
     errors = [(e.line, e.column) for e in page.context["errors"]]
     assert errors == [
         (2, "slug"),
         (2, "hostname"),
         (3, "slug"),
-        (4, "region"),
         (5, "name"),
         (6, "timezone"),
         (7, "hostname"),
         (8, "email"),
     ]
     assert "Line 3 has the same slug “lille-0001”" in html
+    assert "Region “atlantis” does not exist (row 4)." in html
     assert Outlet.objects.count() == outlets_before
 
     response = client.post(url("run", job))
@@ -104,11 +106,11 @@ def test_unknown_region_offers_the_checkbox_which_creates_it(login, demo):
 
     page = client.get(url("detail", job_id(upload(client, content))))
 
-    message = str(page.context["errors"][0].message)
-    assert page.context["errors"][0].column == "region"
-    assert "Existing regions: network, north, south." in message
-    assert "with “Create missing regions”" in message
-    assert "--create-regions" not in message
+    html = page.content.decode()
+    assert "Region “france-nord” does not exist (rows 2, 3, 4)." in html
+    assert "Existing regions: network, north, south." in html
+    assert "with “Create missing regions”" in html
+    assert "--create-regions" not in html
     assert not Outlet.objects.filter(slug="lille-0001").exists()
 
     page = client.get(
@@ -132,8 +134,8 @@ def test_changes_to_existing_outlets_are_listed(login, demo):
 
     page = client.get(url("detail", job_id(upload(client, content))))
 
-    assert page.context["updates"] == [("lille", ["city"])]
-    assert "lille: city" in page.content.decode()
+    assert page.context["updates"] == [("lille", "“city”")]
+    assert "lille: “city”" in page.content.decode()
 
 
 def test_rejected_rows_download_imports_again_as_it_is(login, regions):
@@ -153,7 +155,7 @@ def test_rejected_rows_download_imports_again_as_it_is(login, regions):
     # built from either row.
     page = client.get(url("detail", job_id(upload(client, content))))
     assert page.context["counts"]["created"] == 0
-    assert {e.line for e in page.context["errors"]} == {2, 3, 4, 5, 6, 7, 8}
+    assert {e.line for e in page.context["report"].errors} == {2, 3, 4, 5, 6, 7, 8}
     assert not Outlet.objects.filter(slug="lille-0001").exists()
 
 
@@ -163,7 +165,7 @@ def test_a_file_that_cannot_be_imported_is_said_at_once(login, demo):
     response = upload(client, b"slug;name\nlens;Lens\n")
 
     assert response.status_code == 200
-    assert "Required column(s) missing from the header: region." in str(
+    assert "Column “region” is missing from the header." in str(
         response.context["form"].errors["file"]
     )
 
@@ -201,6 +203,7 @@ def test_local_roles_are_refused_everywhere(client, login, demo, username):
         client.get(url("detail", dry)),
         client.get(url("rejected", dry)),
         client.post(url("run", dry)),
+        client.post(url("run", dry), {"create_regions": "1"}),
     ):
         assert refused(response), response
     assert not Region.objects.filter(slug="atlantis").exists()
@@ -213,3 +216,221 @@ def test_the_outlets_listing_offers_the_import_to_hq_only(login, demo):
     page = login("lille-manager").get(reverse("outlets:index"))
     assert page.status_code == 200
     assert url("upload") not in page.content.decode()
+
+
+def rows_with_regions(*regions, extra=b""):
+    """A file of one new outlet per region given, in that order (line 2 on)."""
+    lines = [b"slug,name,region"]
+    for number, region in enumerate(regions, start=1):
+        lines.append(f"o-{number:03d},Outlet {number},{region}".encode())
+    return b"\n".join(lines) + b"\n" + extra
+
+
+def test_unknown_regions_are_summarised_once_per_region(login, demo):
+    client = login("hq")
+    # Bretagne on lines 2, 3, 4 and 12 more; atlantis on line 17 only.
+    content = rows_with_regions(*["Bretagne"] * 15, "atlantis")
+
+    page = client.get(url("detail", job_id(upload(client, content, dry_run=True))))
+
+    html = page.content.decode()
+    assert "Region “Bretagne” does not exist (rows 2, 3, 4 and 12 more)." in html
+    assert "Region “atlantis” does not exist (row 17)." in html
+    assert html.count("does not exist (") == 2
+    # One line per region, not one per row: the rows table lists none of them.
+    assert page.context["errors"] == []
+    assert html.count("Existing regions: network, north, south.") == 1
+    # The download still has every row with its reason, to correct.
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(url("rejected", page.context["job"].id)).content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    assert len(rows) == 16
+    assert "“Bretagne”" in rows[0]["errors"]
+
+
+OFFER = "Import for real, creating the missing regions"
+
+
+def test_a_dry_run_failing_only_on_unknown_regions_offers_to_create_them(login, demo):
+    client = login("hq")
+    content = rows_with_regions("bretagne", "north", "bretagne")
+    dry = job_id(upload(client, content, dry_run=True))
+
+    page = client.get(url("detail", dry))
+
+    html = page.content.decode()
+    assert OFFER in html
+    assert 'name="create_regions"' in html
+    assert "csrfmiddlewaretoken" in html
+    assert not Region.objects.filter(slug="bretagne").exists()
+
+    real = job_id(client.post(url("run", dry), {"create_regions": "1"}))
+
+    page = client.get(url("detail", real))
+    assert "Dry run" not in page.content.decode()
+    assert page.context["report"].created == ["o-001", "o-002", "o-003"]
+    assert page.context["report"].created_regions == ["bretagne"]
+    assert Outlet.objects.get(slug="o-003").region.slug == "bretagne"
+
+
+def test_the_offer_to_create_regions_needs_a_csrf_token(demo):
+    from django.test import Client
+
+    hq = Client()
+    hq.force_login(demo.users["hq"])
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(demo.users["hq"])
+    dry = job_id(upload(hq, rows_with_regions("bretagne"), dry_run=True))
+
+    response = client.post(url("run", dry), {"create_regions": "1"})
+
+    assert response.status_code == 403
+    assert not Region.objects.filter(slug="bretagne").exists()
+
+
+def test_no_offer_to_create_regions_when_other_errors_remain(login, demo):
+    client = login("hq")
+    # Line 3 has no name: creating the region would not make the file pass.
+    content = rows_with_regions("bretagne", "bretagne").replace(b"Outlet 2", b"")
+    dry = job_id(upload(client, content, dry_run=True))
+
+    page = client.get(url("detail", dry))
+
+    assert OFFER not in page.content.decode()
+    # Nor can a crafted POST ask for it; the plain real import stays offered.
+    response = client.post(url("run", dry), {"create_regions": "1"})
+    assert response.status_code == 400
+    assert not Region.objects.filter(slug="bretagne").exists()
+    # A region name that cannot be a slug could not be created either.
+    dry = job_id(upload(client, rows_with_regions("Pays de la Loire"), dry_run=True))
+    page = client.get(url("detail", dry))
+    assert OFFER not in page.content.decode()
+    assert "cannot be created under this name" in page.content.decode()
+
+
+def test_a_dry_run_creating_regions_lists_them_and_saves_nothing(login, demo):
+    client = login("hq")
+    content = rows_with_regions("bretagne", "normandie", "bretagne")
+    regions_before = Region.objects.count()
+
+    page = client.get(
+        url(
+            "detail",
+            job_id(upload(client, content, dry_run=True, create_regions=True)),
+        )
+    )
+
+    html = page.content.decode()
+    assert "Regions to be created: bretagne, normandie" in html
+    assert "Regions created" not in html
+    assert page.context["counts"]["created"] == 3
+    assert Region.objects.count() == regions_before
+    assert not Outlet.objects.filter(slug="o-001").exists()
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_near_duplicate_regions_are_refused_naming_the_region_to_use(
+    login, demo, dry_run
+):
+    create_region(name="Île-de-France", slug="ile-de-france")
+    create_region(name="Bretagne", slug="bretagne")
+    client = login("hq")
+    regions_before = Region.objects.count()
+    content = rows_with_regions(
+        "Ile-de-France", "Bretagne", "ILE DE FRANCE", "Normandie", "normandie "
+    )
+
+    page = client.get(
+        url(
+            "detail",
+            job_id(upload(client, content, dry_run=dry_run, create_regions=True)),
+        )
+    )
+
+    messages = {e.line: str(e.message) for e in page.context["errors"]}
+    assert sorted(messages) == [2, 3, 4, 5, 6]
+    assert "“Île-de-France” (ile-de-france)" in messages[2]
+    assert "use its slug “ile-de-france”" in messages[2]
+    assert "“Bretagne” (bretagne)" in messages[3]
+    assert "“Île-de-France” (ile-de-france)" in messages[4]
+    # Two spellings of one new region in the file: neither is created.
+    assert "“Normandie”, “normandie”" in messages[5]
+    assert messages[5] == messages[6]
+    assert OFFER not in page.content.decode()
+    assert Region.objects.count() == regions_before
+    assert not Outlet.objects.filter(slug__startswith="o-").exists()
+
+
+def test_a_real_import_that_fails_midway_writes_nothing(login, demo, monkeypatch):
+    from wagtail_distmark.outlets import onboarding
+
+    real_sync = onboarding.sync_outlet_permissions
+
+    def crash_on_the_third_outlet(outlet, *args, **kwargs):
+        if outlet.slug == "o-003":
+            raise RuntimeError("disk full")
+        real_sync(outlet, *args, **kwargs)
+
+    monkeypatch.setattr(
+        onboarding, "sync_outlet_permissions", crash_on_the_third_outlet
+    )
+    client = login("hq")
+    regions_before = Region.objects.count()
+    content = rows_with_regions("bretagne", "normandie", "north")
+
+    page = client.get(
+        url("detail", job_id(upload(client, content, create_regions=True)))
+    )
+
+    assert "Nothing was saved" in page.context["job"].error
+    assert not Outlet.objects.filter(slug__startswith="o-").exists()
+    assert Region.objects.count() == regions_before
+
+
+def test_wording_of_the_form_and_the_report(login, demo):
+    client = login("hq")
+    assert "Upload and check" in client.get(url("upload")).content.decode()
+
+    response = upload(client, b"slug;name\nlens;Lens\n")
+    assert "Column “region” is missing from the header." in str(
+        response.context["form"].errors["file"]
+    )
+
+    content = b"slug,name,region,city,colour\nlille,Lille Centre,north,Lille-C\n"
+    page = client.get(url("detail", job_id(upload(client, content))))
+    html = page.content.decode()
+    assert "lille: “city”" in html
+    assert "Columns ignored: “colour”" in html
+
+
+def test_an_import_whose_user_was_deleted_says_so_plainly(login, demo, monkeypatch):
+    from django.contrib.auth import get_user_model
+
+    from wagtail_distmark.outlets import import_jobs
+
+    queued, task = [], import_jobs.import_outlets_task
+    # Stored but not run yet, as when a worker picks it up later.
+    monkeypatch.setattr(
+        import_jobs, "import_outlets_task", SimpleNamespace(enqueue=queued.append)
+    )
+    leaver = get_user_model().objects.create_superuser("leaver", "l@example.org")
+    client = login("hq")
+    client.force_login(leaver)
+    job = job_id(upload(client, rows_with_regions("north")))
+    leaver.delete()
+    [queued_id] = queued
+
+    task.call(queued_id)
+
+    page = login("hq").get(url("detail", job))
+    assert (
+        "This import was started by a user account that has since been "
+        "deleted, so it was not run." in page.content.decode()
+    )
+    assert not Outlet.objects.filter(slug="o-001").exists()

@@ -109,7 +109,7 @@ def test_bad_file_rejects_both_rows_of_each_conflicting_pair(regions):
     assert "lille-0001.localhost" in messages[7, "hostname"]
     assert "atlantis" in messages[4, "region"]
     assert "Europe/Lile" in messages[6, "timezone"]
-    assert str(report.errors[0]).startswith("line 2, column slug: ")
+    assert str(report.errors[0]).startswith("line 2, column “slug”: ")
     # Only the valid outlet exists, complete; no rejected row left a site,
     # page, collection or group behind.
     assert footprint() == grown_by(before, outlets=1)
@@ -447,11 +447,16 @@ def test_unknown_region_names_the_regions_and_the_way_forward(regions, tmp_path)
 
     [error] = report.errors
     assert error.column == "region"
-    message = str(error.message)
-    assert "“france-nrod”" in message
-    assert "Did you mean “france-nord”?" in message
-    assert "benelux, france-nord, network, quebec" in message
-    assert "--create-regions" in message
+    assert str(error.message) == (
+        "Region “france-nrod” does not exist. Did you mean “france-nord”?"
+    )
+    [summary] = report.unknown_region_messages()
+    assert summary == (
+        "Region “france-nrod” does not exist (row 2). Did you mean “france-nord”?"
+    )
+    help_text = report.unknown_regions_help()
+    assert "Existing regions: benelux, france-nord, network, quebec." in help_text
+    assert "--create-regions" in help_text
 
 
 def test_unknown_region_lists_at_most_twenty_regions(regions, tmp_path):
@@ -464,7 +469,7 @@ def test_unknown_region_lists_at_most_twenty_regions(regions, tmp_path):
         write_rows(tmp_path / "many.csv", rows), create_regions_option="X"
     )
 
-    message = str(report.errors[0].message)
+    message = report.unknown_regions_help()
     # 34 regions with the root: the first 20 by slug, then how many more.
     listed = "benelux, france-nord, network, quebec, " + ", ".join(
         f"zone-{number:02d}" for number in range(16)
@@ -524,8 +529,9 @@ def test_command_prints_progress_summary_and_rejected_rows(regions, tmp_path):
 
     output = out.getvalue()
     assert "8 rows: 1 created, 0 updated, 0 unchanged, 7 rejected." in output
-    assert "line 2, column slug: " in output
-    assert "line 8, column email: " in output
+    assert "line 2, column “slug”: " in output
+    assert "line 8, column “email”: " in output
+    assert "Region “atlantis” does not exist (row 4)." in output
     assert "[" + "#" * 30 + "] 8/8" in err.getvalue()
     # The rejected rows come back with their errors and can be corrected and
     # imported as they are.
@@ -537,7 +543,7 @@ def test_command_prints_progress_summary_and_rejected_rows(regions, tmp_path):
     out = StringIO()
     call_command("distmark_import_outlets", str(fixed_csv), stdout=out, stderr=err)
     assert "1 created" in out.getvalue()
-    assert "Columns ignored: line, errors" in out.getvalue()
+    assert "Columns ignored: “line”, “errors”" in out.getvalue()
 
 
 def test_command_lists_what_each_update_changed_and_the_repeats(regions, tmp_path):
@@ -551,7 +557,7 @@ def test_command_lists_what_each_update_changed_and_the_repeats(regions, tmp_pat
 
     output = out.getvalue()
     assert "3 rows: 0 created, 1 updated, 1 unchanged, 0 rejected." in output
-    assert "Updated lille-0001: city, hostname" in output
+    assert "Updated lille-0001: “city”, “hostname”" in output
     assert "line 4: the same as line 2, imported once." in output
 
 
@@ -568,7 +574,10 @@ def test_command_dry_run_and_region_creation(db, tmp_path):
     )
     assert "Dry run" in out.getvalue()
     assert f"{SMALL} would be created" in out.getvalue()
+    assert "Regions to be created: benelux, france-nord, quebec" in out.getvalue()
+    assert "Regions created" not in out.getvalue()
     assert not Outlet.objects.exists()
+    assert not Region.objects.filter(slug__in=REGION_SLUGS).exists()
 
     out = StringIO()
     call_command(
@@ -603,3 +612,68 @@ def test_row_with_an_unquoted_delimiter_is_rejected(regions):
     assert [(e.line, e.column) for e in report.errors] == [(2, "")]
     assert "5 cells" in str(report.errors[0].message)
     assert not Outlet.objects.filter(slug="lens").exists()
+
+
+def test_command_sums_up_unknown_regions_once_per_region(regions, tmp_path):
+    rows = read_rows(SAMPLE)[:6]
+    for row in rows[:5]:
+        row["region"] = "bretagne"
+    path = write_rows(tmp_path / "bretagne.csv", rows)
+    out = StringIO()
+
+    call_command("distmark_import_outlets", str(path), stdout=out, stderr=StringIO())
+
+    output = out.getvalue()
+    assert "Region “bretagne” does not exist (rows 2, 3, 4 and 2 more)." in output
+    assert output.count("bretagne") == 1
+    assert output.count("Existing regions: ") == 1
+    assert "--create-regions" in output
+    assert "column “region”" not in output
+
+
+def test_near_duplicate_regions_are_never_created(regions, tmp_path):
+    create_region(name="Île-de-France", slug="ile-de-france")
+    rows = read_rows(SAMPLE)[:4]
+    rows[0]["region"] = "Ile-de-France"  # the slug once slugified
+    rows[1]["region"] = "Benelux"  # another case
+    rows[2]["region"] = "Pays-Basque"
+    rows[3]["region"] = "pays basque"  # the same new region, spelt otherwise
+    before = footprint()
+
+    report = import_outlets(
+        write_rows(tmp_path / "near.csv", rows), create_regions=True
+    )
+
+    messages = {e.line: str(e.message) for e in report.errors}
+    assert "“Île-de-France” (ile-de-france)" in messages[2]
+    assert "use its slug “ile-de-france”" in messages[2]
+    assert "“Benelux” (benelux)" in messages[3]
+    assert "(“Pays-Basque”, “pays basque”)" in messages[4]
+    assert messages[4] == messages[5]
+    assert not report.only_unknown_regions
+    assert report.created_regions == []
+    assert footprint() == before
+
+
+def test_an_import_stopping_on_an_unexpected_error_saves_nothing(
+    db, monkeypatch, tmp_path
+):
+    """The import is one transaction: regions and outlets of the rows before
+    the failure are rolled back with it."""
+    rows = read_rows(SAMPLE)[:3]
+    real_sync = onboarding.sync_outlet_permissions
+
+    def crash_on_the_last_row(outlet, *args, **kwargs):
+        if outlet.slug == rows[2]["slug"]:
+            raise RuntimeError("disk full")
+        real_sync(outlet, *args, **kwargs)
+
+    monkeypatch.setattr(onboarding, "sync_outlet_permissions", crash_on_the_last_row)
+    path = write_rows(tmp_path / "three.csv", rows)
+    before = footprint()
+
+    with pytest.raises(RuntimeError):
+        import_outlets(path, create_regions=True)
+
+    assert footprint() == before
+    assert not Region.objects.filter(slug="france-nord").exists()

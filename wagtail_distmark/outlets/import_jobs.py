@@ -77,15 +77,18 @@ class OutletImportJob:
         import_outlets_task.enqueue(job.id)
         return job
 
-    def again(self, *, user):
-        """The same file and options imported for real (after a dry run)."""
+    def again(self, *, user, create_regions=None):
+        """The same file imported for real (after a dry run), with the same
+        options unless ``create_regions`` is given."""
+        if create_regions is None:
+            create_regions = self.create_regions
         with _storage().open(self._path("upload.csv"), "rb") as fileobj:
             return type(self).start(
                 user=user,
                 fileobj=fileobj,
                 original_name=self.original_name,
                 dry_run=False,
-                create_regions=self.create_regions,
+                create_regions=create_regions,
             )
 
     @classmethod
@@ -125,7 +128,12 @@ class OutletImportJob:
         with translation.override(self.language or None):
             try:
                 if user is None:
-                    raise OutletImportError(_("The user who started it is gone."))
+                    raise OutletImportError(
+                        _(
+                            "This import was started by a user account that "
+                            "has since been deleted, so it was not run."
+                        )
+                    )
                 with _storage().open(self._path("upload.csv"), "rb") as fileobj:
                     report = import_outlets(
                         fileobj,
@@ -137,14 +145,13 @@ class OutletImportJob:
             except OutletImportError as error:
                 self._finish({"error": str(error)})
             except Exception:
-                # Each row is its own transaction: the rows before the
-                # failure stay imported, the report says so.
+                # The import is one transaction: it was rolled back whole.
                 self._finish(
                     {
                         "error": _(
-                            "The import stopped on an unexpected error. Rows "
-                            "imported before it are kept; import the file again "
-                            "to continue (rows already imported are unchanged)."
+                            "The import stopped on an unexpected error. Nothing "
+                            "was saved; import the file again once the problem "
+                            "is solved."
                         )
                     }
                 )

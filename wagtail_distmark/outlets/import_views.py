@@ -8,7 +8,7 @@ service as the command's (``import_outlets``), run as a background task
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import include, re_path, reverse
 from django.utils.functional import cached_property
@@ -20,7 +20,7 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from .access import user_is_hq
 from .import_jobs import OutletImportJob
-from .importing import OutletImportError, check_file
+from .importing import OutletImportError, check_file, quoted
 
 #: The largest file the admin accepts (1,000 outlets take about 250 KB).
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -150,22 +150,54 @@ class OutletImportDetailView(JobMixin, BaseImportView, TemplateView):
         report = self.job.report
         context.update(job=self.job, report=report)
         if report is not None:
+            # Unknown regions are summed up once per region, not row by row.
+            errors = report.row_errors
             context.update(
                 counts=report.counts,
-                updates=sorted(report.changed_fields.items()),
-                errors=report.errors[:ERRORS_SHOWN],
-                errors_hidden=max(0, len(report.errors) - ERRORS_SHOWN),
+                updates=[
+                    (slug, quoted(fields))
+                    for slug, fields in sorted(report.changed_fields.items())
+                ],
+                ignored_columns=quoted(report.ignored_columns),
+                errors=errors[:ERRORS_SHOWN],
+                errors_hidden=max(0, len(errors) - ERRORS_SHOWN),
+                unknown_regions=report.unknown_region_messages(),
+                unknown_regions_help=(
+                    report.unknown_regions_help() if report.unknown_regions else ""
+                ),
+                offer_create_regions=can_create_regions_for(self.job),
             )
         return context
 
 
+def can_create_regions_for(job):
+    """Whether the report offers to import for real creating the missing
+    regions: a dry run that failed only because of unknown regions."""
+    report = job.report
+    return bool(
+        job.dry_run
+        and not job.create_regions
+        and report is not None
+        and report.only_unknown_regions
+    )
+
+
 class OutletImportRunView(JobMixin, View):
-    """After a dry run: the same file and options, imported for real."""
+    """After a dry run: the same file and options, imported for real; or,
+    when the dry run failed only on unknown regions, creating them."""
 
     def post(self, request, *args, **kwargs):
         if not self.job.dry_run or self.job.report is None:
             raise Http404
-        job = self.job.again(user=request.user)
+        create_regions = None  # as the dry run did
+        if request.POST.get("create_regions"):
+            # Checked again here: the page offers it only for such a dry run.
+            if not can_create_regions_for(self.job):
+                return HttpResponseBadRequest(
+                    _("This import does not need missing regions created.")
+                )
+            create_regions = True
+        job = self.job.again(user=request.user, create_regions=create_regions)
         messages.success(request, _("The import has started."))
         return redirect("distmark_outlet_imports:detail", job_id=job.id)
 

@@ -12,8 +12,13 @@ actions (so an imported outlet is the same as one added by hand).
   cannot tell which of them is meant, and the first is not more likely right.
 * A row never takes over an outlet it does not describe: it may not use
   another outlet's hostname, nor rename an outlet and move its site at once.
-* Each row is saved in its own transaction: a rejected row leaves nothing
-  behind, and the rows before it stay imported.
+* The import is one transaction, each row a savepoint in it: a rejected row
+  leaves nothing behind while the other rows are imported, and an import that
+  stops on an unexpected error saves nothing at all (regions included).
+* Unknown regions are reported once per region with the rows that name them.
+  A region differing from an existing one only by case, accents, spacing or
+  punctuation (the same slug once slugified), or spelt two such ways in the
+  file, is refused naming the region to use: never a near-duplicate region.
 * Line numbers count the header as line 1, as a spreadsheet numbers its rows.
 """
 
@@ -22,12 +27,13 @@ import csv
 import difflib
 import io
 import os
+import unicodedata
 from collections import defaultdict
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.panels import get_form_for_model
@@ -65,8 +71,13 @@ DELIMITERS = (",", ";")
 LOOKUP_CHUNK = 500
 # An unknown region's error lists this many existing regions at most.
 REGIONS_LISTED = 20
+# An unknown region's summary lists this many of its rows at most.
+LINES_LISTED = 3
 # How the command names the option that creates missing regions.
 CREATE_REGIONS_OPTION = "--create-regions"
+# RowError codes the report groups or acts on.
+UNKNOWN_REGION = "unknown_region"
+NEAR_DUPLICATE_REGION = "near_duplicate_region"
 
 
 class OutletImportError(Exception):
@@ -78,10 +89,11 @@ class RowError:
     line: int
     column: str  # "" when the error is about the row as a whole
     message: str
+    code: str = ""  # UNKNOWN_REGION, NEAR_DUPLICATE_REGION or ""
 
     def __str__(self):
         if self.column:
-            return _("line %(line)d, column %(column)s: %(message)s") % {
+            return _("line %(line)d, column “%(column)s”: %(message)s") % {
                 "line": self.line,
                 "column": self.column,
                 "message": self.message,
@@ -123,10 +135,76 @@ class OutletImportReport:
     created_regions: list = field(default_factory=list)  # slugs
     # What each update changed, by slug: no outlet changes unnoticed.
     changed_fields: dict = field(default_factory=dict)
+    # Each unknown region once: {"region", "lines", "suggestion"}.
+    unknown_regions: list = field(default_factory=list)
+    existing_regions: list = field(default_factory=list)  # slugs, sorted
+    create_regions_option: str = CREATE_REGIONS_OPTION
 
     @property
     def errors(self):
         return [error for row in self.rejected for error in row.errors]
+
+    @property
+    def row_errors(self):
+        """The errors listed row by row: unknown regions are summarised once
+        per region instead (``unknown_region_messages``)."""
+        return [error for error in self.errors if error.code != UNKNOWN_REGION]
+
+    @property
+    def only_unknown_regions(self):
+        """Whether creating the missing regions would import every rejected
+        row (as far as the check can tell)."""
+        return bool(self.rejected) and all(
+            error.code == UNKNOWN_REGION for error in self.errors
+        )
+
+    def unknown_region_messages(self):
+        """One message per unknown region, naming its rows."""
+        messages = []
+        for unknown in self.unknown_regions:
+            lines = unknown["lines"]
+            listed = ", ".join(str(line) for line in lines[:LINES_LISTED])
+            more = len(lines) - LINES_LISTED
+            if more > 0:
+                listed = ngettext(
+                    "%(rows)s and %(count)d more",
+                    "%(rows)s and %(count)d more",
+                    more,
+                ) % {"rows": listed, "count": more}
+            message = ngettext(
+                "Region “%(region)s” does not exist (row %(rows)s).",
+                "Region “%(region)s” does not exist (rows %(rows)s).",
+                len(lines),
+            ) % {"region": unknown["region"], "rows": listed}
+            if unknown["suggestion"]:
+                message += " " + _("Did you mean “%(region)s”?") % {
+                    "region": unknown["suggestion"]
+                }
+            messages.append(message)
+        return messages
+
+    def unknown_regions_help(self):
+        """The regions that exist, and how to create the missing ones."""
+        known = self.existing_regions
+        listed = ", ".join(known[:REGIONS_LISTED])
+        more = len(known) - REGIONS_LISTED
+        if more > 0:
+            listed = ngettext(
+                "%(regions)s and %(count)d more",
+                "%(regions)s and %(count)d more",
+                more,
+            ) % {"regions": listed, "count": more}
+        return " ".join(
+            str(part)
+            for part in (
+                _("Existing regions: %(regions)s.") % {"regions": listed},
+                _(
+                    "Correct the region, or import with %(option)s to create "
+                    "it under the network."
+                )
+                % {"option": self.create_regions_option},
+            )
+        )
 
     @property
     def counts(self):
@@ -156,12 +234,15 @@ class OutletImportReport:
                 {
                     "line": row.line,
                     "values": row.values,
-                    "errors": [[e.column, str(e.message)] for e in row.errors],
+                    "errors": [[e.column, str(e.message), e.code] for e in row.errors],
                 }
                 for row in self.rejected
             ],
             "created_regions": self.created_regions,
             "changed_fields": self.changed_fields,
+            "unknown_regions": self.unknown_regions,
+            "existing_regions": self.existing_regions,
+            "create_regions_option": str(self.create_regions_option),
         }
 
     @classmethod
@@ -171,7 +252,8 @@ class OutletImportReport:
         data["rejected"] = [
             RejectedRow(
                 row["line"],
-                [RowError(row["line"], column, msg) for column, msg in row["errors"]],
+                # [column, message, code]; reports stored before codes: a pair.
+                [RowError(row["line"], *error) for error in row["errors"]],
                 row["values"],
             )
             for row in data["rejected"]
@@ -296,16 +378,29 @@ def _check_header(header):
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise OutletImportError(
-            _("Required column(s) missing from the header: %(columns)s.")
-            % {"columns": ", ".join(missing)}
+            ngettext(
+                "Column %(columns)s is missing from the header.",
+                "Columns %(columns)s are missing from the header.",
+                len(missing),
+            )
+            % {"columns": quoted(missing)}
         )
     seen = set()
     duplicated = sorted({c for c in header if c in seen or seen.add(c)} - {""})
     if duplicated:
         raise OutletImportError(
-            _("Column(s) appear more than once in the header: %(columns)s.")
-            % {"columns": ", ".join(duplicated)}
+            ngettext(
+                "Column %(columns)s appears more than once in the header.",
+                "Columns %(columns)s appear more than once in the header.",
+                len(duplicated),
+            )
+            % {"columns": quoted(duplicated)}
         )
+
+
+def quoted(names):
+    """Column or field names as messages list them: “city”, “phone”."""
+    return ", ".join(f"“{name}”" for name in names)
 
 
 def _error_items(error):
@@ -363,20 +458,64 @@ class OutletImporter:
         self.form_class = get_form_for_model(
             Outlet, form_class=OutletForm, fields=fields, formsets=[]
         )
-        # A dry run does everything for real inside one transaction and rolls
-        # it back, so that it meets exactly the errors a real run would. A real
-        # run commits row by row: rows saved before a crash stay, and running
-        # the file again picks up where it stopped.
-        with transaction.atomic() if self.dry_run else nullcontext():
-            with transaction.atomic():
-                # Fetched once: onboarding would otherwise look it up per row.
-                self.network = ensure_network()
-            self.regions = {r.slug: r for r in Region.objects.all()}
+        # One transaction, each row a savepoint: an import that stops on an
+        # unexpected error saves nothing, regions included. A dry run does
+        # everything for real and rolls it back, so that it meets exactly the
+        # errors a real run would.
+        with transaction.atomic():
+            # Fetched once: onboarding would otherwise look it up per row.
+            self.network = ensure_network()
+            self.regions = {}
+            self.region_keys = {}
+            for region in Region.objects.all():
+                self._add_region(region)
             self.existing = self._existing_outlets(records)
             self._import_rows(records, progress)
+            self._summarise_unknown_regions()
             if self.dry_run:
                 transaction.set_rollback(True)
         return report
+
+    def _add_region(self, region):
+        self.regions[region.slug] = region
+        for text in (region.slug, region.name):
+            for key in _region_keys(text):
+                self.region_keys.setdefault(key, region)
+
+    def _near_duplicate(self, region_slug):
+        """The existing region ``region_slug`` would near-duplicate, if any."""
+        for key in _region_keys(region_slug):
+            if key in self.region_keys:
+                return self.region_keys[key]
+        return None
+
+    def _unknown_region_message(self, region):
+        """The row's own error (for the rejected rows' file); the report
+        sums them up per region, with the regions that exist."""
+        message = _("Region “%(region)s” does not exist.") % {"region": region}
+        close = difflib.get_close_matches(region, sorted(self.regions), n=1)
+        if close:
+            message += " " + _("Did you mean “%(region)s”?") % {"region": close[0]}
+        return message
+
+    def _summarise_unknown_regions(self):
+        lines = defaultdict(list)
+        for row in self.report.rejected:
+            if any(error.code == UNKNOWN_REGION for error in row.errors):
+                lines[row.values["region"].strip()].append(row.line)
+        known = sorted(self.regions)
+        self.report.existing_regions = known
+        self.report.create_regions_option = str(self.create_regions_option)
+        self.report.unknown_regions = [
+            {
+                "region": region,
+                "lines": sorted(region_lines),
+                "suggestion": next(
+                    iter(difflib.get_close_matches(region, known, n=1)), ""
+                ),
+            }
+            for region, region_lines in sorted(lines.items())
+        ]
 
     def _values(self, cells):
         # Short rows (trailing empty cells left out by some tools) read as blank.
@@ -404,6 +543,7 @@ class OutletImporter:
         rows = self._set_aside_repeats([(line, values) for line, _, values in records])
         self._check_shared_keys(rows, errors)
         self._check_identities(rows, errors)
+        self._check_new_region_spellings(rows, errors)
         valid = []
         for line, values in rows:
             if errors[line]:
@@ -411,8 +551,8 @@ class OutletImporter:
                 # round fixes it.
                 flagged = {error.column for error in errors[line]}
                 errors[line] += [
-                    RowError(line, column, message)
-                    for column, message in self._validate(values)[2]
+                    RowError(line, column, message, code)
+                    for column, message, code in self._validate(values)[2]
                     if column not in flagged
                 ]
                 self.report.rejected.append(RejectedRow(line, errors[line], values))
@@ -553,6 +693,36 @@ class OutletImporter:
                 }
                 errors[line].append(RowError(line, "slug", message))
 
+    def _check_new_region_spellings(self, rows, errors):
+        """Reject the rows naming a new region the file spells several ways
+        (“Normandie”, “normandie ”): each spelling would be its own region."""
+        lines = defaultdict(list)  # new region spelling: its rows
+        for line, values in rows:
+            region = values["region"].strip()
+            if region and region not in self.regions:
+                lines[region].append(line)
+        # Spellings sharing a key are one region; a few, so compared pairwise.
+        groups = []  # [(keys, spellings)]
+        for region in lines:
+            if self._near_duplicate(region):
+                continue  # _validate() names the existing region to use
+            keys, names = _region_keys(region), {region}
+            for group in [g for g in groups if g[0] & keys]:
+                groups.remove(group)
+                keys, names = keys | group[0], names | group[1]
+            groups.append((keys, names))
+        for _keys, names in groups:
+            if len(names) < 2:
+                continue
+            message = _(
+                "The file spells one new region in several ways (%(names)s): "
+                "use one spelling in every row, so that one region is created."
+            ) % {"names": quoted(sorted(names))}
+            for line in sorted(line for name in names for line in lines[name]):
+                errors[line].append(
+                    RowError(line, "region", message, NEAR_DUPLICATE_REGION)
+                )
+
     def _hostname_owners(self, hostnames):
         """The outlet, or else the site, that holds each of ``hostnames``."""
         hostnames, owners = sorted(hostnames), {}
@@ -575,7 +745,7 @@ class OutletImporter:
             with transaction.atomic():
                 outcome, new_region, changed = self._save_row(values)
         except _RowRejected as rejected:
-            return [RowError(line, column, msg) for column, msg in rejected.errors]
+            return [RowError(line, *error) for error in rejected.errors]
         except ValidationError as error:
             return [RowError(line, column, msg) for column, msg in _error_items(error)]
         except (IntegrityError, PermissionDenied) as error:
@@ -583,7 +753,7 @@ class OutletImporter:
             return [RowError(line, "", str(error))]
         # Cached only now: had the row failed, its savepoint took the region.
         if new_region is not None:
-            self.regions[new_region.slug] = new_region
+            self._add_region(new_region)
             self.report.created_regions.append(new_region.slug)
         slug = values["slug"].strip()
         getattr(self.report, outcome).append(slug)
@@ -592,7 +762,8 @@ class OutletImporter:
         return []
 
     def _validate(self, values, outlet=None):
-        """(bound form, region or None, [(column, message), ...]) for a row.
+        """(bound form, region or None, [(column, message, code), ...]) for a
+        row.
 
         ``outlet`` is the existing outlet the row updates, which validation
         writes the row into; without it, a copy is validated.
@@ -601,39 +772,44 @@ class OutletImporter:
         if outlet is None and slug in self.existing:
             outlet = copy.copy(self.existing[slug])
         form = self.form_class(data=values, instance=outlet)
-        errors = [] if form.is_valid() else _error_items(ValidationError(form.errors))
+        errors = []
+        if not form.is_valid():
+            errors = [
+                (column, message, "")
+                for column, message in _error_items(ValidationError(form.errors))
+            ]
         region_slug = values["region"].strip()
         region = self.regions.get(region_slug)
         if region is None and not region_slug:
-            errors.append(("region", _("This field is required.")))
-        elif region is None and not self.create_regions:
-            errors.append(("region", self._unknown_region_message(region_slug)))
-        return form, region, errors
-
-    def _unknown_region_message(self, slug):
-        """The error, the regions that exist, and how to create the region."""
-        known = sorted(self.regions)
-        parts = [_("Unknown region “%(slug)s”.") % {"slug": slug}]
-        close = difflib.get_close_matches(slug, known, n=1)
-        if close:
-            parts.append(_("Did you mean “%(region)s”?") % {"region": close[0]})
-        listed = ", ".join(known[:REGIONS_LISTED])
-        more = len(known) - REGIONS_LISTED
-        if more > 0:
-            listed = ngettext(
-                "%(regions)s and %(count)d more",
-                "%(regions)s and %(count)d more",
-                more,
-            ) % {"regions": listed, "count": more}
-        parts.append(_("Existing regions: %(regions)s.") % {"regions": listed})
-        parts.append(
-            _(
-                "Correct the region, or import with %(option)s to create it "
-                "under the network."
+            errors.append(("region", _("This field is required."), ""))
+        elif region is None and (near := self._near_duplicate(region_slug)):
+            errors.append(
+                (
+                    "region",
+                    _(
+                        "There is no region “%(region)s”, but there is "
+                        "“%(name)s” (%(slug)s), which differs only in case, "
+                        "accents, spacing or punctuation: use its slug "
+                        "“%(slug)s”. A region this close to an existing one "
+                        "is never created."
+                    )
+                    % {"region": region_slug, "name": near.name, "slug": near.slug},
+                    NEAR_DUPLICATE_REGION,
+                )
             )
-            % {"option": self.create_regions_option}
-        )
-        return " ".join(str(part) for part in parts)
+        elif region is None and not _valid_region_slug(region_slug):
+            # Not summed up with the unknown regions: creating them would
+            # not make this row pass.
+            message = _(
+                "Region “%(region)s” does not exist, and cannot be created "
+                "under this name: a region's slug holds only letters, digits, "
+                "hyphens and underscores. Use the slug of an existing region."
+            ) % {"region": region_slug}
+            errors.append(("region", message, ""))
+        elif region is None and not self.create_regions:
+            message = self._unknown_region_message(region_slug)
+            errors.append(("region", message, UNKNOWN_REGION))
+        return form, region, errors
 
     def _save_row(self, values):
         """Validate and save one row.
@@ -660,7 +836,7 @@ class OutletImporter:
                 )
             except ValidationError as error:
                 raise _RowRejected(
-                    [("region", msg) for _field, msg in _error_items(error)]
+                    [("region", msg, "") for _field, msg in _error_items(error)]
                 ) from None
 
         hostname = form.cleaned_data["hostname"]
@@ -693,6 +869,24 @@ def _profile(outlet):
     values = {name: getattr(outlet, name) for name in PROFILE_COLUMNS}
     values["region_id"] = outlet.region_id
     return values
+
+
+def _valid_region_slug(slug):
+    try:
+        Region._meta.get_field("slug").clean(slug, None)
+    except ValidationError:
+        return False
+    return True
+
+
+def _region_keys(text):
+    """What a region's slug or name is compared on for near-duplicates: its
+    slug, and its text without case, accents or extra spaces (for names
+    that slugify to nothing, such as non-Latin ones)."""
+    bare = "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    )
+    return {key for key in (slugify(text), " ".join(bare.casefold().split())) if key}
 
 
 def _same_name(name):

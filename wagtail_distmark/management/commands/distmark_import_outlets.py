@@ -9,7 +9,11 @@ imported (unreadable, required columns missing).
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from wagtail_distmark.outlets.importing import OutletImportError, import_outlets
+from wagtail_distmark.outlets.importing import (
+    OutletImportError,
+    import_outlets,
+    quoted,
+)
 
 from ..progress import ProgressBar
 
@@ -36,7 +40,9 @@ class Command(BaseCommand):
             help="Create regions the file names but the network lacks, directly "
             "under the network, named after their slug (rename them later). A "
             "region is created with the first row that needs it, in that row's "
-            "transaction: a rejected row leaves no region behind.",
+            "savepoint: a rejected row leaves no region behind. A region that "
+            "differs from an existing one only by case, accents, spacing or "
+            "punctuation is refused, naming the region to use.",
         )
         parser.add_argument(
             "--report",
@@ -80,28 +86,35 @@ class Command(BaseCommand):
         style = self.style.ERROR if counts["rejected"] else self.style.SUCCESS
         self.stdout.write(style(line % {"total": result.total, **counts}))
         if result.created_regions:
-            self.stdout.write(
-                _("Regions created: %(regions)s")
-                % {"regions": ", ".join(result.created_regions)}
-            )
+            if result.dry_run:
+                regions = _("Regions to be created: %(regions)s")
+            else:
+                regions = _("Regions created: %(regions)s")
+            self.stdout.write(regions % {"regions": ", ".join(result.created_regions)})
         if result.ignored_columns:
             self.stdout.write(
                 self.style.WARNING(
                     _("Columns ignored: %(columns)s")
-                    % {"columns": ", ".join(result.ignored_columns)}
+                    % {"columns": quoted(result.ignored_columns)}
                 )
             )
         for slug, fields in result.changed_fields.items():
             self.stdout.write(
                 _("Updated %(slug)s: %(fields)s")
-                % {"slug": slug, "fields": ", ".join(fields)}
+                % {"slug": slug, "fields": quoted(fields)}
             )
         for repeat in result.repeated:
             self.stdout.write(
                 _("line %(line)d: the same as line %(first)d, imported once.")
                 % {"line": repeat.line, "first": repeat.same_as}
             )
-        for error in result.errors:
+        # Unknown regions once each, with their rows; the other errors row
+        # by row (--report has every row with all its errors).
+        for message in result.unknown_region_messages():
+            self.stdout.write(message)
+        if result.unknown_regions:
+            self.stdout.write(result.unknown_regions_help())
+        for error in result.row_errors:
             self.stdout.write(str(error))
 
     def _write_report(self, result, path):
