@@ -64,9 +64,16 @@ def test_a_mailchimp_export_imports_with_only_the_consent_confirmed(
     ).to_be_visible()
     expect(tab.get_by_label("First Name", exact=True)).to_have_value("first_name")
     expect(tab.get_by_label("MEMBER_RATING")).to_have_value("")  # left out
-    tab.get_by_label(
-        "These are Mailchimp subscribed members: they gave email consent"
-    ).check()
+    # The box sits in the consent notice, and a click on its text ticks it.
+    confirmation = "These are Mailchimp subscribed members: they gave email consent"
+    box = tab.locator("[data-dm-import-consent]").get_by_role(
+        "checkbox", name=confirmation
+    )
+    expect(box).not_to_be_checked()
+    tab.locator("[data-dm-import-consent]").get_by_text(
+        confirmation, exact=True
+    ).click()
+    expect(box).to_be_checked()
     tab.get_by_role("button", name="Start the dry run").click()
 
     expect(tab.get_by_role("heading", name="What the import would do")).to_be_visible()

@@ -673,3 +673,28 @@ def test_the_result_says_which_withdrawn_consents_a_file_did_not_restore(
         'subscribing"'
     ) in body
     assert client.get(url("progress", job.pk)).json()["consent_not_restored"] == 1
+
+
+def test_the_consent_confirmation_sits_in_the_consent_notice_with_its_label(
+    login, demo
+):
+    client = login("lille-editor")
+    name = "contacts-brevo-export.csv"
+    upload(client, demo.lille, fixture(name), name=name)
+    job = ContactImport.objects.get()
+    html = client.get(url("mapping", job.pk)).content.decode()
+    form = html.split('<form method="post"')[1].split("</form>")[0]
+    notice = form.split("data-dm-import-consent")[1].split("</div>")[0]
+    # The box is in the notice it confirms, inside the form, and its text is
+    # its label (a click on it ticks the box; screen readers read it).
+    assert (
+        '<input type="checkbox" name="consent_confirmed" '
+        'aria-describedby="id_consent_confirmed_helptext" id="id_consent_confirmed">'
+    ) in notice
+    assert (
+        '<label for="id_consent_confirmed">These Brevo contacts gave email consent, '
+        "except those blocklisted for email</label>"
+    ) in notice
+    assert 'id="id_consent_confirmed_helptext"' in notice
+    assert "tick the box below" in notice
+    assert form.count('name="consent_confirmed"') == 1
