@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tests.contacts.factories import contact
-from wagtail_distmark.contacts.models import Contact
+from wagtail_distmark.contacts.models import Contact, ContactAccess
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +86,9 @@ def test_saving_keeps_a_birthday_without_a_year(login, camille):
     )
     camille.refresh_from_db()
     assert camille.birthday == datetime.date(1604, 12, 3)
+    # Nor does the access log see a change.
+    change = ContactAccess.objects.filter(action="change").latest("pk")
+    assert change.detail["fields"] == []
 
 
 def test_a_day_and_month_alone_add_a_birthday_without_a_year(login, demo):
