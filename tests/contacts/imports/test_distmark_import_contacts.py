@@ -69,6 +69,7 @@ def test_command_imports_exports_of_other_tools(demo):
     out = run("lille", mailchimp, "--dry-run")
     assert "Recognised as: Mailchimp export of subscribed members." in out
     assert "Dry run: would have created 30, updated 0, unchanged 0, rejected 0" in out
+    assert "“Birthday”: dates read month first (MM/DD), as line 2 shows" in out
     run("lille", mailchimp, "--consent-confirmed")
     rows = ours(domains=("mailchimp.example",))
     assert {c.email_consent for c in rows} == {Consent.GRANTED}

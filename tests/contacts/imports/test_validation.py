@@ -3,7 +3,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from wagtail_distmark.contacts.imports.validation import RowValidator, attribute_value
+from wagtail_distmark.contacts.imports.validation import (
+    DateOrder,
+    RowValidator,
+    attribute_value,
+    decide_date_order,
+)
 from wagtail_distmark.contacts.models import AttributeDefinition, email_hash
 
 NOW = timezone.now()
@@ -137,12 +142,24 @@ def test_birthdays_without_a_year():
     mailchimp = RowValidator(
         header, mapping, {}, default_source="I", now=NOW, origin="mailchimp"
     )
+    # An audience set to DD/MM, as the whole file showed (decide_date_order).
+    day_first = RowValidator(
+        header,
+        mapping,
+        {},
+        default_source="I",
+        now=NOW,
+        origin="mailchimp",
+        date_orders={1: DateOrder(False, "day", 5, "13/04")},
+    )
     other = validator(header, mapping)
     for v, cell, expected in [
         (mailchimp, "03/14", datetime.date(1604, 3, 14)),  # Mailchimp: MM/DD
         (mailchimp, "02/29", datetime.date(1604, 2, 29)),
         (mailchimp, "04/03", datetime.date(1604, 4, 3)),
-        (mailchimp, "13/04", datetime.date(1604, 4, 13)),  # an audience in DD/MM
+        (mailchimp, "07/14/1985", datetime.date(1985, 7, 14)),
+        (day_first, "13/04", datetime.date(1604, 4, 13)),
+        (day_first, "04/03", datetime.date(1604, 3, 4)),  # never row by row
         (other, "14/03", datetime.date(1604, 3, 14)),  # elsewhere day first
         (other, "04/03", datetime.date(1604, 3, 4)),
     ]:
@@ -151,6 +168,28 @@ def test_birthdays_without_a_year():
         assert record[6:8] == (expected, expected.month)
     for v, cell in [(mailchimp, "02/30"), (mailchimp, "13/13"), (other, "00/12")]:
         assert v.validate(2, ["a@example.com", cell])[2][0].field == "birthday"
+    # A month-first file's day-first date is no date of the file's order.
+    error = mailchimp.validate(2, ["a@example.com", "13/04"])[2][0]
+    assert error.reason == (
+        "Invalid date “13/04”: this file's dates in this column are read month "
+        "first (MM/DD)"
+    )
+    error = day_first.validate(2, ["a@example.com", "03/14"])[2][0]
+    assert error.reason.endswith("are read day first (DD/MM)")
+
+
+def test_the_order_of_a_columns_dates_is_decided_from_all_of_them():
+    def order(*cells):
+        return decide_date_order(enumerate(cells, start=2))
+
+    assert order("01/09", "", "14/03", "02/01") == DateOrder(False, "day", 4, "14/03")
+    assert order("01/09", "03/14/1990") == DateOrder(True, "month", 3, "03/14/1990")
+    assert order("01/09", "1985-07-14", datetime.date(1990, 1, 20)) == DateOrder(
+        True, "ambiguous"
+    )
+    assert order("03/14", "12/12", "13/04") == DateOrder(
+        True, "mixed", 2, "03/14", 4, "13/04"
+    )
 
 
 def test_quoted_tags_are_split_without_their_quotes():

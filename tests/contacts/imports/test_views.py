@@ -383,6 +383,7 @@ def test_mailchimp_subscribed_members_import_as_exported(
     html = page.content.decode()
     assert "Recognised as: Mailchimp export of subscribed members" in html
     assert "stored with the year 1604" in html
+    assert "“Birthday”: dates read month first (MM/DD), as line 2 shows" in html
     assert "These are Mailchimp subscribed members: they gave email consent" in html
     assert "No column gives email consent. If these contacts gave it" in html
     ignored = html.split("data-dm-import-ignored")[1].split("</p>")[0]
@@ -426,9 +427,12 @@ def test_mailchimp_subscribed_members_import_as_exported(
     assert lucas.attributes == {}  # Address & co. are left out
     assert tags_of(rows["hugo.lambert@mailchimp.example"]) == {"Amis, famille", "VIP"}
     assert "chloe.fontaine@mailchimp.example" in rows  # uppercase in the file
-    # An audience set to DD/MM: a first number over 12 is the day.
+    # The whole file is month first, as its line 2 shows.
     assert rows["jules.delattre@mailchimp.example"].birthday == datetime.date(
         1604, 4, 13
+    )
+    assert (
+        "“Birthday”: dates read month first (MM/DD), as line 2 shows (03/14)." in result
     )
     assert rows["hugo.lambert@mailchimp.example"].birthday is None
 
@@ -698,3 +702,83 @@ def test_the_consent_confirmation_sits_in_the_consent_notice_with_its_label(
     assert 'id="id_consent_confirmed_helptext"' in notice
     assert "tick the box below" in notice
     assert form.count('name="consent_confirmed"') == 1
+
+
+MAILCHIMP_HEADER = (
+    '"Email Address","First Name",Birthday,MEMBER_RATING,OPTIN_TIME,'
+    "CONFIRM_TIME,LEID,EUID\n"
+)
+
+
+def mailchimp_birthdays(*birthdays):
+    rows = [
+        f"m{line}@mailchimp.example,M{line},{birthday},2,,,{line},{line}\n"
+        for line, birthday in enumerate(birthdays, start=2)
+    ]
+    return (MAILCHIMP_HEADER + "".join(rows)).encode()
+
+
+def imported_birthdays(client, demo, content, captured):
+    upload(client, demo.lille, content, name="members.csv")
+    job = ContactImport.objects.latest("pk")
+    html = client.get(url("mapping", job.pk)).content.decode()
+    job = start_with_auto_mapping(client, job, captured)
+    birthdays = {c.email: c.birthday for c in by_email().values()}
+    ours(domains=("mailchimp.example",)).delete()
+    return job, html, birthdays
+
+
+def test_a_mailchimp_files_day_and_month_order_is_decided_once_for_the_file(
+    login, demo, django_capture_on_commit_callbacks
+):
+    client = login("lille-editor")
+    # An audience set to DD/MM: line 4's 14/03 decides for the whole file, so
+    # line 2's 01/09 is the 1st of September (not the 9th of January).
+    job, html, birthdays = imported_birthdays(
+        client,
+        demo,
+        mailchimp_birthdays("01/09", "", "14/03", "02/01/1990"),
+        django_capture_on_commit_callbacks,
+    )
+    said = "“Birthday”: dates read day first (DD/MM), as line 4 shows (14/03)."
+    assert said in html
+    assert said in client.get(url("detail", job.pk)).content.decode()
+    assert birthdays == {
+        "m2@mailchimp.example": datetime.date(1604, 9, 1),
+        "m3@mailchimp.example": None,
+        "m4@mailchimp.example": datetime.date(1604, 3, 14),
+        "m5@mailchimp.example": datetime.date(1990, 1, 2),
+    }
+
+    # Nothing tells: Mailchimp's default, month first, and the page says so.
+    job, html, birthdays = imported_birthdays(
+        client,
+        demo,
+        mailchimp_birthdays("01/09", "12/11"),
+        django_capture_on_commit_callbacks,
+    )
+    said = (
+        "“Birthday”: no date in the file tells whether the day or the month comes "
+        "first; they are read month first (MM/DD), Mailchimp&#x27;s default."
+    )
+    assert said in html
+    assert said in client.get(url("detail", job.pk)).content.decode()
+    assert birthdays["m2@mailchimp.example"] == datetime.date(1604, 1, 9)
+    assert birthdays["m3@mailchimp.example"] == datetime.date(1604, 12, 11)
+
+    # Both orders in one file: month first, and the other rows are rejected.
+    job, html, birthdays = imported_birthdays(
+        client,
+        demo,
+        mailchimp_birthdays("03/14", "01/09", "13/04"),
+        django_capture_on_commit_callbacks,
+    )
+    assert "the file mixes both orders (line 2: 03/14 is month first; " in html
+    assert "line 4: 13/04 is day first)" in html
+    assert (job.created_count, job.rejected_count) == (2, 1)
+    assert birthdays["m3@mailchimp.example"] == datetime.date(1604, 1, 9)
+    body = b"".join(client.get(url("report", job.pk)).streaming_content).decode()
+    assert (
+        "4,Birthday,13/04,Invalid date “13/04”: this file's dates in this column "
+        "are read month first (MM/DD)"
+    ) in body

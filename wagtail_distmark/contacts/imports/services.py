@@ -15,6 +15,7 @@ import io
 import logging
 import tempfile
 from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import asdict
 
 import rules
 from django.conf import settings
@@ -38,11 +39,13 @@ from .duplicates import (
     repeated_emails,
 )
 from .mapping import (
+    ATTRIBUTE_PREFIX,
     BREVO,
     CONSENT_CONFIRMATIONS,
     FIELD_OF,
     FIELDS,
     IGNORE,
+    MAILCHIMP,
     MAILCHIMP_UNSUBSCRIBED,
     ORIGIN_NAMES,
     auto_map,
@@ -50,7 +53,12 @@ from .mapping import (
     normalise_header,
 )
 from .reader import ImportFileError, open_table
-from .validation import Rejection, RowValidator, utc_text
+from .validation import (
+    DateOrderEvidence,
+    Rejection,
+    RowValidator,
+    utc_text,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -229,6 +237,82 @@ def not_restored_reason(channel, withdrawn_at):
     return str(NOT_RESTORED[channel]) % {"date": utc_text(withdrawn_at)}
 
 
+# -- The order of a Mailchimp export's dates -------------------------------------
+
+DATE_ORDER_TEXTS = {
+    "day": _(
+        "“%(column)s”: dates read day first (DD/MM), as line %(line)s shows "
+        "(%(value)s)."
+    ),
+    "month": _(
+        "“%(column)s”: dates read month first (MM/DD), as line %(line)s shows "
+        "(%(value)s)."
+    ),
+    "ambiguous": _(
+        "“%(column)s”: no date in the file tells whether the day or the month "
+        "comes first; they are read month first (MM/DD), Mailchimp's default. "
+        "Check a few contacts after the import."
+    ),
+    "mixed": _(
+        "“%(column)s”: the file mixes both orders (line %(line)s: %(value)s is "
+        "month first; line %(other_line)s: %(other_value)s is day first). Dates "
+        "are read month first (MM/DD), Mailchimp's default, and the rows that "
+        "cannot be read so are rejected."
+    ),
+}
+
+
+def date_columns(mapping, definitions, origin):
+    """The columns of a Mailchimp export whose ``dd/mm`` dates may be in
+    either order (its audience's setting): the birthday and date attributes.
+    Other files' dates are always day first."""
+    if not origin.startswith(MAILCHIMP):
+        return []
+    columns = []
+    for index, target in enumerate(mapping):
+        definition = None
+        if target.startswith(ATTRIBUTE_PREFIX):
+            definition = definitions.get(target[len(ATTRIBUTE_PREFIX) :])
+        if target == "birthday" or (
+            definition is not None and definition.type == AttributeDefinition.Type.DATE
+        ):
+            columns.append(index)
+    return columns
+
+
+def scan_date_orders(fileobj, columns):
+    """``{column index: DateOrder}``, decided once from every row of the file
+    (one pass, only for the columns of ``date_columns``)."""
+    if not columns:
+        return {}
+    evidence = {index: DateOrderEvidence() for index in columns}
+    table = open_table(fileobj)
+    try:
+        undecided = set(columns)
+        for line, cells in table.rows:
+            for index in list(undecided):
+                if index < len(cells) and evidence[index].add(line, cells[index]):
+                    undecided.discard(index)
+            if not undecided:
+                break
+    finally:
+        table.close()
+    return {index: found.order() for index, found in evidence.items()}
+
+
+def date_order_summary(header, orders):
+    """The decisions as kept on the import (``mapping["date_orders"]``)."""
+    return [
+        {"column": header[index] if index < len(header) else "", **asdict(order)}
+        for index, order in sorted(orders.items())
+    ]
+
+
+def date_order_texts(summary):
+    """What the mapping and result pages say of each decision."""
+    return [str(DATE_ORDER_TEXTS[item["basis"]]) % item for item in summary]
+
+
 REPORT_REFUSED = _(
     "This is a rejected rows report, not a contact file. Correct the rows it "
     "names in your original file, then import that file again."
@@ -324,6 +408,7 @@ class ImportContactsAction:
         self.contact_import = contact_import
         self.user = user
         self.chunk_size = chunk_size or CHUNK_SIZE
+        self._date_orders = []
 
     def check(self):
         if self.user is not None and not may_import(
@@ -374,6 +459,9 @@ class ImportContactsAction:
         job.mapping.pop("consent_not_restored", None)
         if not_restored:
             job.mapping["consent_not_restored"] = not_restored
+        job.mapping.pop("date_orders", None)
+        if self._date_orders:
+            job.mapping["date_orders"] = self._date_orders
         for name, value in counts.items():
             setattr(job, name, value)
         if job.rejected_count or not_restored:
@@ -440,6 +528,14 @@ class ImportContactsAction:
             default_source = _("Import of %(file)s") % {"file": job.original_name}
         default_source = str(default_source)[:255]
         language = translation.get_language()
+        # A Mailchimp export's day/month order, decided once from the whole
+        # file (a second file object: the table reads the first).
+        date_orders = {}
+        columns = date_columns(mapping, definitions, origin)
+        if columns:
+            with job.file.storage.open(job.file.name, "rb") as fileobj:
+                date_orders = scan_date_orders(fileobj, columns)
+        self._date_orders = date_order_summary(table.header, date_orders)
         withdrawn_sources = withdrawal_sources(
             table.header, mapping, origin, job.original_name
         )
@@ -452,6 +548,7 @@ class ImportContactsAction:
             origin=origin,
             consent_confirmed=confirmed,
             withdrawal_sources=withdrawn_sources,
+            date_orders=date_orders,
         )
         # What the upsert writes: the mapped fields, and the consent of each
         # channel the file speaks of (a consent or withdrawal column, or the

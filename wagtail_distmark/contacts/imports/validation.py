@@ -27,6 +27,14 @@ INVALID_EMAIL = _("Invalid email address")
 NO_EMAIL = _("No email address")
 UNKNOWN_ATTRIBUTE = _("Unknown attribute “%(key)s”: HQ has not declared it")
 INVALID_DATE = _("Invalid date “%(value)s” (use dd/mm/yyyy or yyyy-mm-dd)")
+INVALID_DATE_MONTH_FIRST = _(
+    "Invalid date “%(value)s”: this file's dates in this column are read month "
+    "first (MM/DD)"
+)
+INVALID_DATE_DAY_FIRST = _(
+    "Invalid date “%(value)s”: this file's dates in this column are read day "
+    "first (DD/MM)"
+)
 OPTIN_EVIDENCE = _("%(source)s; opted in %(time)s")
 INVALID_VALUE = _("Invalid value “%(value)s”")
 TOO_LONG = _("Too long: at most %(max)s characters")
@@ -60,6 +68,86 @@ _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 PLAIN_EMAIL = re.compile(
     rf"^{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+(?!-)(?:[a-z-]{{2,63}}|xn--[a-z0-9]{{1,59}})(?<!-)$"
 )
+
+
+#: ``dd/mm`` or ``mm/dd``, with or without a year: the dates whose order a
+#: Mailchimp export leaves to its audience's settings.
+SHORT_DATE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})((?:[/.-]\d{2,4})?)$")
+
+
+@dataclass
+class DateOrder:
+    """How one column's ``dd/mm`` dates are read, decided once for the whole
+    file (never row by row, so one file never mixes both readings).
+
+    ``basis``: ``"day"`` (a first number over 12, on ``line``, decides: day
+    first), ``"month"`` (a second number over 12: month first),
+    ``"ambiguous"`` (no value tells: the export's convention) or ``"mixed"``
+    (values of both kinds, ``line`` month first and ``other_line`` day first:
+    the convention, and the rows it cannot read are rejected).
+    """
+
+    month_first: bool
+    basis: str
+    line: int = 0
+    value: str = ""
+    other_line: int = 0
+    other_value: str = ""
+
+
+class DateOrderEvidence:
+    """What a column's values tell of their order, fed row by row
+    (``add``), for ``order()`` once the whole file was read."""
+
+    def __init__(self):
+        self.day_first_at = self.month_first_at = None
+
+    def add(self, line, value):
+        """Take one cell; ``True`` once both orders were seen (no need for
+        more)."""
+        if isinstance(value, str) and (match := SHORT_DATE.match(value.strip())):
+            first, second = int(match[1]), int(match[3])
+            if first > 12 >= second and self.day_first_at is None:
+                self.day_first_at = (line, value.strip())
+            elif second > 12 >= first and self.month_first_at is None:
+                self.month_first_at = (line, value.strip())
+        # An Excel date cell, or another shape: no order to learn.
+        return bool(self.day_first_at and self.month_first_at)
+
+    def order(self, month_first_by_default=True):
+        if self.day_first_at and self.month_first_at:
+            return DateOrder(
+                month_first_by_default,
+                "mixed",
+                *self.month_first_at,
+                *self.day_first_at,
+            )
+        if self.day_first_at:
+            return DateOrder(False, "day", *self.day_first_at)
+        if self.month_first_at:
+            return DateOrder(True, "month", *self.month_first_at)
+        return DateOrder(month_first_by_default, "ambiguous")
+
+
+def decide_date_order(rows, *, month_first_by_default=True):
+    """The ``DateOrder`` of a column from ``(line, cell)`` of every row."""
+    evidence = DateOrderEvidence()
+    for line, value in rows:
+        if evidence.add(line, value):
+            break
+    return evidence.order(month_first_by_default)
+
+
+def day_first_text(value):
+    """``07/14`` → ``14/07``, ``07/14/1985`` → ``14/07/1985``: a month-first
+    date as the day-first readers read it; anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    match = SHORT_DATE.match(value.strip())
+    if match is None:
+        return value
+    first, separator, second, year = match.groups()
+    return f"{second}{separator}{first}{year}"
 
 
 YES = {"yes", "y", "oui", "o", "ja", "j", "true", "vrai", "waar", "1", "x"}
@@ -274,15 +362,24 @@ class RowValidator:
         origin="",
         consent_confirmed=False,
         withdrawal_sources=None,
+        date_orders=None,
     ):
         """``origin``: the tool that exported the file (``mapping``'s
         constants); ``consent_confirmed``: the user confirmed that the
         file's rows gave email consent (a row without a consent cell saying
         otherwise, or a withdrawal, is imported with email consent);
         ``withdrawal_sources``: ``{channel: source}`` of the consents a
-        withdrawal column withdraws (default: ``default_source``)."""
+        withdrawal column withdraws (default: ``default_source``);
+        ``date_orders``: ``{column index: DateOrder}``, decided from the
+        whole file (``decide_date_order``) for a Mailchimp export's date
+        columns (without one, its birthdays are read month first, its
+        convention). Other files' dates are always day first."""
         self.header = header
-        self.month_first = origin.startswith(MAILCHIMP)
+        self.date_orders = dict(date_orders or {})
+        if origin.startswith(MAILCHIMP):
+            for index, target in enumerate(mapping):
+                if target == "birthday":
+                    self.date_orders.setdefault(index, DateOrder(True, "ambiguous"))
         self.definitions = definitions  # {key: AttributeDefinition}
         self.default_source = default_source
         self.now = now
@@ -295,7 +392,12 @@ class RowValidator:
         self.this_year = timezone.now().year
         self._caches = {}
         self.steps = [
-            (index, target, self.label(index, target), self._check_for(target))
+            (
+                index,
+                target,
+                self.label(index, target),
+                self._check_for(target, self.date_orders.get(index)),
+            )
             for index, target in self.columns
         ]
         self.consent_confirmed = consent_confirmed
@@ -335,17 +437,20 @@ class RowValidator:
     # _Invalid. Blank cells leave the default, except for the email, which
     # every row needs, and a consent, where a blank cell means "keep".
 
-    def _check_for(self, target):
+    def _check_for(self, target, date_order=None):
         if target.startswith(ATTRIBUTE_PREFIX):
             key = target[len(ATTRIBUTE_PREFIX) :]
             definition = self.definitions.get(key)
+            read = attribute_value
+            if date_order is not None:
+                read = partial(self._in_order, attribute_value, date_order)
 
             def check_attribute(record, attributes, tags, value):
                 if _blank(value):
                     return
                 if definition is None:
                     raise _Invalid(UNKNOWN_ATTRIBUTE % {"key": key})
-                attributes[key] = attribute_value(definition, value)
+                attributes[key] = read(definition, value)
 
             return check_attribute
         if target == "tags":
@@ -370,7 +475,10 @@ class RowValidator:
         if target == "email":
             convert = self.email
         elif target == "birthday":
-            convert = self._cached(target, self.birthday)
+            birthday = self.birthday
+            if date_order is not None:
+                birthday = partial(self._in_order, self.birthday, date_order)
+            convert = self._cached(target, birthday)
         elif target in ("email_consent_at", "sms_consent_at", "email_optin_at"):
             convert = self._cached(target, self.consent_moment)
         elif target in WITHDRAWN:
@@ -386,6 +494,23 @@ class RowValidator:
                 record[slot] = convert(value)
 
         return check_field
+
+    @staticmethod
+    def _in_order(convert, date_order, *args):
+        """``convert`` (its last argument the cell) reading the column's
+        dates in the file's order; an invalid date's reason names it."""
+        *rest, value = args
+        if date_order.month_first:
+            value = day_first_text(value)
+        try:
+            return convert(*rest, value)
+        except _Invalid:  # a date column's only error: an invalid date
+            reason = (
+                INVALID_DATE_MONTH_FIRST
+                if date_order.month_first
+                else INVALID_DATE_DAY_FIRST
+            )
+            raise _Invalid(reason % {"value": args[-1]}) from None
 
     def _cached(self, name, convert):
         """``convert`` remembering its answers (and its refusals) by cell."""
@@ -542,16 +667,12 @@ class RowValidator:
         return day
 
     def birthday_without_year(self, value):
-        """``dd/mm`` (Mailchimp's ``MM/DD`` in its exports), in the year
-        ``YEAR_UNKNOWN``."""
+        """``dd/mm``, in the year ``YEAR_UNKNOWN`` (a Mailchimp column read
+        month first arrives here turned day first: ``_in_order``)."""
         match = NO_YEAR.match(value.strip()) if isinstance(value, str) else None
         if match is None:
             raise _Invalid(INVALID_DATE % {"value": value})
-        first, second = (int(n) for n in match.groups())
-        # Mailchimp writes month first, unless the audience chose DD/MM.
-        month, day = (
-            (first, second) if self.month_first and first <= 12 else (second, first)
-        )
+        day, month = (int(n) for n in match.groups())
         try:
             return datetime.date(YEAR_UNKNOWN, month, day)
         except ValueError:

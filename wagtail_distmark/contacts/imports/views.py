@@ -35,8 +35,12 @@ from .mapping import (
 from .reader import ImportFileError
 from .services import (
     ImportContactsAction,
+    date_columns,
+    date_order_summary,
+    date_order_texts,
     importable_definitions,
     read_progress,
+    scan_date_orders,
     visible_imports,
 )
 from .tasks import import_contacts_task
@@ -190,9 +194,10 @@ class ImportMappingView(ImportObjectMixin, BaseImportView, FormView):
         context = super().get_context_data(**kwargs)
         header, rows = self.preview
         job = self.contact_import
-        declared = {
-            d.key for d in importable_definitions(self.request.user, job.outlet_id)
+        definitions = {
+            d.key: d for d in importable_definitions(self.request.user, job.outlet_id)
         }
+        declared = set(definitions)
         unknown = [
             name
             for name, target in zip(
@@ -217,6 +222,7 @@ class ImportMappingView(ImportObjectMixin, BaseImportView, FormView):
         context.update(
             origin=ORIGIN_NAMES.get(origin, ""),
             mailchimp_birthdays=origin.startswith(MAILCHIMP) and "birthday" in targets,
+            date_orders=self.date_order_texts(header, targets, definitions, origin),
             consent_columns=columns_for("email_consent"),
             withdrawal_columns=columns_for("email_withdrawn"),
             confirm_field=(
@@ -244,6 +250,20 @@ class ImportMappingView(ImportObjectMixin, BaseImportView, FormView):
         )
         return context
 
+    def date_order_texts(self, header, targets, definitions, origin):
+        """How the import will read a Mailchimp export's dates, as mapped:
+        decided from the whole file, as the import will (one pass)."""
+        columns = date_columns(targets, definitions, origin)
+        if not columns:
+            return []
+        job = self.contact_import
+        try:
+            with job.file.storage.open(job.file.name, "rb") as fileobj:
+                orders = scan_date_orders(fileobj, columns)
+        except (ImportFileError, OSError) as error:
+            raise Http404(str(error)) from None
+        return date_order_texts(date_order_summary(header, orders))
+
 
 class ImportDetailView(ImportObjectMixin, BaseImportView, TemplateView):
     """The progress bar while the import runs, then its result."""
@@ -259,6 +279,7 @@ class ImportDetailView(ImportObjectMixin, BaseImportView, TemplateView):
         processed, total = read_progress(job)
         context.update(
             contact_import=job,
+            date_orders=date_order_texts(job.mapping.get("date_orders") or []),
             processed=processed,
             total=total,
             running=job.status

@@ -14,7 +14,7 @@ from ...contacts.imports.mapping import (
     is_valid_target,
 )
 from ...contacts.imports.reader import ImportFileError, open_table
-from ...contacts.imports.services import ImportContactsAction
+from ...contacts.imports.services import ImportContactsAction, date_order_texts
 from ...contacts.models import AttributeDefinition, ContactImport
 from ...outlets.models import Outlet
 
@@ -119,6 +119,8 @@ class Command(BaseCommand):
             f"unchanged {job.unchanged_count}, rejected {job.rejected_count} "
             f"(of {job.total_rows} rows)."
         )
+        for text in date_order_texts(job.mapping.get("date_orders") or []):
+            self.stdout.write(text)
         not_restored = job.mapping.get("consent_not_restored")
         if not_restored:
             self.stdout.write(
