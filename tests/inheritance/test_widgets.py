@@ -92,7 +92,7 @@ def allow_local_images():
         if child["id"] == spring.HERO_ID:
             child["value"]["open_fields"] = ["subtitle", "image"]
         if child["id"] == spring.LOCAL_ZONE_ID:
-            child["value"]["allowed_blocks"] = ["rich_text", "image"]
+            child["value"]["allowed_blocks"] = ["rich_text", "image", "gallery"]
     template.body = body
     template.save_revision().publish()
 
@@ -141,6 +141,49 @@ def test_another_outlets_image_in_the_local_zone_is_not_shown_again(
     assert_not_shown(html, "Calanques", "calanques-secret")
     # The rest of what the outlet wrote is kept.
     assert "Our window" in html
+    assert spring.LOCAL_ZONE_ID not in latest(page).overrides
+
+
+def test_another_outlets_image_in_a_gallery_is_taken_out_and_own_ones_kept(
+    login, demo, marseille_image
+):
+    allow_local_images()
+    page = spring_page(demo.lille)
+    ours = get_image_model().objects.create(
+        title="Lille shop window",
+        file=get_test_image_file(filename="lille-window.png"),
+        collection=demo.lille.collection,
+    )
+    images = f"{ZONE}-0-value-images"
+    data = form_data(
+        page,
+        **{
+            f"{ZONE}-count": "1",
+            f"{ZONE}-0-type": "gallery",
+            f"{ZONE}-0-deleted": "",
+            f"{ZONE}-0-order": "0",
+            f"{ZONE}-0-id": "0d9c8a2e-2222-4222-8222-000000000001",
+            f"{ZONE}-0-value-heading": "Our spring",
+            f"{images}-count": "2",
+        },
+    )
+    for index, image in enumerate((ours, marseille_image)):
+        data.update(
+            {
+                f"{images}-{index}-deleted": "",
+                f"{images}-{index}-order": str(index),
+                f"{images}-{index}-id": f"0d9c8a2e-3333-4333-8333-00000000000{index}",
+                f"{images}-{index}-value-image": str(image.pk),
+                f"{images}-{index}-value-caption": f"Caption {index}",
+            }
+        )
+    response = login("lille-editor").post(edit_url(page), data)
+    assert response.status_code == 200
+    assert NOT_AVAILABLE in zone_error(response)
+    html = response.content.decode()
+    assert_not_shown(html, "Calanques", "calanques-secret")
+    assert "Lille shop window" in html
+    assert "Caption 1" in html  # the item stays, its image emptied
     assert spring.LOCAL_ZONE_ID not in latest(page).overrides
 
 

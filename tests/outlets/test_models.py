@@ -81,3 +81,79 @@ def test_home_page_introduction_refuses_off_site_links_when_saved(login, demo):
     assert "//evil.example/" in errors
     home.refresh_from_db()
     assert home.latest_revision_id == before
+
+
+def post_home_intro(client, home, html):
+    from django.urls import reverse
+    from wagtail.test.utils.form_data import rich_text
+
+    return client.post(
+        reverse("wagtailadmin_pages:edit", args=[home.pk]),
+        {
+            "title": home.title,
+            "slug": home.slug,
+            "intro": rich_text(html),
+            "comments-TOTAL_FORMS": "0",
+            "comments-INITIAL_FORMS": "0",
+        },
+    )
+
+
+def test_home_page_introduction_refuses_another_outlets_items_unnamed(
+    login, demo, settings, tmp_path
+):
+    """A link to another outlet's document or page is refused, and the form
+    shown again names neither: the links are plain text there."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+    from wagtail.models import Page
+
+    settings.MEDIA_ROOT = tmp_path
+    theirs = get_document_model().objects.create(
+        title="Calanques secret prices",
+        file=ContentFile(b"%PDF-1.4 secret", name="calanques-secret-prices.pdf"),
+        collection=demo.marseille.collection,
+    )
+    their_page = Page.objects.get(pk=demo.marseille.home_page_id)
+    home = Page.objects.get(pk=demo.lille.home_page_id).specific
+    before = home.latest_revision_id
+    client = login("lille-editor")
+    for link in (
+        f'<a linktype="document" id="{theirs.pk}">our prices</a>',
+        f'<a linktype="page" id="{their_page.pk}">our prices</a>',
+    ):
+        response = post_home_intro(client, home, f"<p>See {link}</p>")
+        assert response.status_code == 200
+        errors = " ".join(response.context["form"].errors.get("intro", []))
+        assert "not available" in errors
+        html = response.content.decode()
+        for secret in ("Calanques", "calanques-secret", "marseille", their_page.url):
+            assert secret not in html, secret
+        assert "See our prices" in html
+    home.refresh_from_db()
+    assert home.latest_revision_id == before
+
+
+def test_home_page_introduction_links_the_outlets_own_document(
+    login, demo, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+    from wagtail.models import Page
+
+    settings.MEDIA_ROOT = tmp_path
+    ours = get_document_model().objects.create(
+        title="Lille flyer",
+        file=ContentFile(b"%PDF-1.4", name="lille-flyer.pdf"),
+        collection=demo.lille.collection,
+    )
+    home = Page.objects.get(pk=demo.lille.home_page_id).specific
+    response = post_home_intro(
+        login("lille-editor"),
+        home,
+        f'<p>See <a linktype="document" id="{ours.pk}">our flyer</a></p>',
+    )
+    assert response.status_code == 302
+    home.refresh_from_db()
+    intro = home.get_latest_revision_as_object().intro
+    assert f'<a linktype="document" id="{ours.pk}">our flyer</a>' in intro

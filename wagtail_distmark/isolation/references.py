@@ -10,7 +10,9 @@ that a chosen item was not available.
 
 import re
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.blocks import (
     ListBlock,
     RichTextBlock,
@@ -124,3 +126,63 @@ def rich_text_in_scope(outlet, html):
     """``(html without unavailable links and embeds, whether any was taken out)``."""
     refused = unavailable(outlet, rich_text_references(html))
     return rich_text_without(html, refused), bool(refused)
+
+
+class OutletReferencesFormMixin:
+    """For an admin form of an outlet's object (its home page, a snippet with
+    an ``outlet``): its rich text and stream fields keep only references the
+    outlet may use. Another outlet's are taken out as the form reads the
+    post, so they are neither saved nor named when the form is shown again,
+    and the field says a chosen item was not available."""
+
+    def references_outlet(self):
+        """The outlet whose scope applies (None: every outlet's is refused)."""
+        instance = self.instance
+        if hasattr(instance, "outlet_id"):  # a foreign key
+            return instance.outlet if instance.outlet_id else None
+        return getattr(instance, "outlet", None) if instance.pk else None
+
+    def _scoped_reference_fields(self):
+        from wagtail.fields import RichTextField, StreamField
+
+        scoped = {}
+        for name in self.fields:
+            try:
+                model_field = self._meta.model._meta.get_field(name)
+            except FieldDoesNotExist:  # a form-only field
+                continue
+            if isinstance(model_field, StreamField):
+                scoped[self.add_prefix(name)] = (name, model_field.stream_block)
+            elif isinstance(model_field, RichTextField):
+                scoped[self.add_prefix(name)] = (name, None)
+        return scoped
+
+    # Django reads every posted value through this one method (cleaning,
+    # has_changed, and the value a bound field renders).
+    def _widget_data_value(self, widget, html_name):
+        value = super()._widget_data_value(widget, html_name)
+        if not hasattr(self, "_reference_fields"):
+            self._reference_fields = self._scoped_reference_fields()
+            self._unavailable_fields = set()
+        if html_name not in self._reference_fields or value in (None, ""):
+            return value
+        name, block = self._reference_fields[html_name]
+        outlet = self.references_outlet()
+        if block is None:
+            value, taken_out = rich_text_in_scope(outlet, value)
+        else:
+            value, taken_out = block_value_in_scope(outlet, block, value)
+        if taken_out:
+            self._unavailable_fields.add(name)
+        return value
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name in sorted(getattr(self, "_unavailable_fields", ())):
+            self.add_error(name, UNAVAILABLE_MESSAGE)
+        return cleaned_data
+
+
+class OutletReferencesPageForm(OutletReferencesFormMixin, WagtailAdminPageForm):
+    """Wagtail's page form for a page of one outlet with an ``outlet``
+    property (its home page)."""

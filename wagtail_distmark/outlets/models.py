@@ -15,6 +15,7 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Orderable, Page
 
 from ..conf import distmark_settings
+from ..isolation.references import OutletReferencesPageForm
 from .access import outlet_access_q, user_is_hq
 from .roles import OUTLET_ACTION_ROLES
 
@@ -322,6 +323,9 @@ class OutletHomePage(OutletLanguageMixin, Page):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, "intro"]
+    # Never another outlet's document or page in the introduction, not even
+    # in a refused form shown again.
+    base_form_class = OutletReferencesPageForm
     parent_page_types = []
     template = "wagtail_distmark/outlets/outlet_home_page.html"
 
@@ -345,13 +349,20 @@ class OutletHomePage(OutletLanguageMixin, Page):
     def clean(self):
         super().clean()
         # Outlets write the introduction: its links follow the one link
-        # policy, refused when the page is saved (not only at submission).
+        # policy, refused when the page is saved (not only at submission),
+        # and may not reach another outlet's documents or pages.
+        from ..isolation.references import UNAVAILABLE_MESSAGE, rich_text_in_scope
         from ..links import validate_rich_text_links
 
+        messages = []
         try:
             validate_rich_text_links(self.intro)
         except ValidationError as error:
-            raise ValidationError({"intro": error.messages}) from error
+            messages.extend(error.messages)
+        if rich_text_in_scope(self.outlet, self.intro)[1]:
+            messages.append(UNAVAILABLE_MESSAGE)
+        if messages:
+            raise ValidationError({"intro": messages})
 
     def outlet_language(self):
         return self.outlet.locale if self.outlet else None

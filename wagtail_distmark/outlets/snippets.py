@@ -6,10 +6,13 @@ currently awaiting moderation"), and its chooser lists, and hands back by id,
 every object of the model. ``OutletScopedSnippetViewSet``, for a model with
 an ``outlet`` foreign key, answers 404 for an object outside the user's
 outlets on every object view, and its chooser offers only their outlets'
-objects (HQ: all). Model permissions still decide what users may do with
-their own outlets' objects.
+objects (HQ: all). Its create and edit forms offer only the user's outlets,
+and their rich text and stream fields refer only to what the chosen outlet
+may use (``isolation.references``). Model permissions still decide what
+users may do with their own outlets' objects.
 """
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
@@ -20,6 +23,7 @@ from wagtail.snippets.views.chooser import (
 )
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from ..isolation.references import OutletReferencesFormMixin
 from .access import outlet_access_q, user_is_hq
 from .roles import EDITOR, MANAGER, REGION_MANAGER
 
@@ -94,10 +98,43 @@ class OutletObjectsOnlyMixin:
         return obj
 
 
+class OutletScopedFormMixin(OutletReferencesFormMixin):
+    """An object of one of the user's outlets, referring only to what that
+    outlet may use: another outlet is neither offered nor accepted."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("outlet")
+        if field is not None and self.for_user is not None:
+            field.queryset = of_users_outlets(
+                field.queryset, self.for_user, outlet_path=""
+            )
+
+    def references_outlet(self):
+        field = self.fields.get("outlet")
+        if field is None or field.disabled or not self.is_bound:
+            return super().references_outlet()
+        posted = field.widget.value_from_datadict(
+            self.data, self.files, self.add_prefix("outlet")
+        )
+        try:
+            return field.clean(posted)
+        except ValidationError:
+            return None  # refused by the field itself
+
+
 class OutletScopedSnippetViewSet(SnippetViewSet):
     """A snippet viewset for a model with an ``outlet`` foreign key."""
 
     chooser_viewset_class = OutletScopedSnippetChooserViewSet
+
+    def get_form_class(self, for_update=False):
+        form_class = super().get_form_class(for_update=for_update)
+        return type(
+            f"OutletScoped{form_class.__name__}",
+            (OutletScopedFormMixin, form_class),
+            {"__module__": __name__},
+        )
 
     def construct_view(self, view_class, **kwargs):
         if hasattr(view_class, "get_object") and not issubclass(
