@@ -611,3 +611,20 @@ def test_a_brevo_blocklist_withdraws_with_its_own_source_and_reimports_unchanged
     assert (again.updated_count, again.unchanged_count) == (0, 30)
     hugo.refresh_from_db()
     assert "brevo-march.csv" in hugo.email_consent_source
+
+
+def test_a_mailchimp_date_attribute_follows_the_order_of_its_column(demo):
+    AttributeDefinition.objects.create(key="member_since", label="Since", type="date")
+    content = (
+        b'"Email Address",MEMBER_RATING,LEID,EUID,Birthday,Member since\n'
+        b"a@example.com,2,1,1,03/14,01/09/2020\n"
+        b"b@example.com,2,2,2,,14/03/2021\n"
+    )
+    columns = ["email", "", "", "", "birthday", "attr:member_since"]
+    job = run_import(demo.lille, content, "members.csv", mapping={"columns": columns})
+    assert (job.created_count, job.rejected_count) == (2, 0), job.error
+    a = ours().get(email="a@example.com")
+    # Each column its own order: the birthday MM/DD, the attribute DD/MM.
+    assert a.birthday == datetime.date(1604, 3, 14)
+    assert a.attributes == {"member_since": "2020-09-01"}
+    assert [item["basis"] for item in job.mapping["date_orders"]] == ["month", "day"]
