@@ -266,9 +266,13 @@ def _drop_identical_repeats(cursor, chunk, repeated):
 
 def _not_restored(cursor, chunk, outlet_id, channels):
     """The chunk's consents given (or pending) that stay withdrawn, as the
-    upsert's ``older`` rule keeps them: ``ChunkResult.not_restored``. A
-    lookup by the contacts' unique (outlet, email) index for those rows only;
-    the withdrawal's date by primary key."""
+    upsert's ``older`` rule keeps them: ``ChunkResult.not_restored``. One
+    lookup per such row through the email_hash index, the only one usable
+    ("outlet_id + 0", the consent tested outside the WHERE): with statistics
+    older than the import's rows, PostgreSQL otherwise scans the outlet's
+    withdrawn contacts (outlet, email_consent) for every row (measured: 324 s
+    instead of a fraction of one for 50,000 rows). The withdrawal's date by
+    primary key."""
     table = Contact._meta.db_table
     found = []
     for channel in channels:
@@ -276,9 +280,10 @@ def _not_restored(cursor, chunk, outlet_id, channels):
         cursor.execute(
             f"""SELECT k.line, k.{status}, c.{at} FROM (
                     SELECT s.line, s.{status}, (
-                        SELECT o.id FROM {table} o
-                        WHERE o.outlet_id = %s AND o.email = s.email
-                        AND o.{status} = '{Consent.WITHDRAWN}') AS contact_id
+                        SELECT CASE o.{status} WHEN '{Consent.WITHDRAWN}'
+                        THEN o.id END FROM {table} o
+                        WHERE o.email_hash = s.email_hash AND o.email = s.email
+                        AND o.outlet_id + 0 = %s) AS contact_id
                     FROM {STAGE} s WHERE s.chunk = %s
                     AND s.{status} IN ('{Consent.GRANTED}', '{Consent.PENDING}')
                 ) k JOIN {table} c ON c.id = k.contact_id""",
