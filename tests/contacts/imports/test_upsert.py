@@ -1,5 +1,7 @@
 """The staging and upsert SQL, on whichever database the tests run."""
 
+import datetime
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -9,7 +11,7 @@ from tests.contacts.factories import contact
 from wagtail_distmark.contacts.imports import upsert
 from wagtail_distmark.contacts.imports.duplicates import RepeatedAcrossChunks
 from wagtail_distmark.contacts.imports.validation import RowValidator
-from wagtail_distmark.contacts.models import Contact, Suppression
+from wagtail_distmark.contacts.models import YEAR_UNKNOWN, Contact, Suppression
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +124,47 @@ def test_cells_with_tabs_backslashes_and_line_breaks_are_stored_as_written(demo)
         Contact.objects.filter(email__startswith="s").values_list("email", "first_name")
     )
     assert [stored[f"s{n}@example.com"] for n in range(4)] == names
+
+
+def test_a_birthday_without_a_year_keeps_the_year_already_known(demo):
+    """A Mailchimp ``MM/DD`` on the stored day and month changes nothing; on
+    another day it replaces the birthday (a correction)."""
+    known = contact(
+        demo.lille, "known@example.com", birthday=datetime.date(1985, 7, 14)
+    )
+    moved = contact(
+        demo.lille, "moved@example.com", birthday=datetime.date(1985, 7, 14)
+    )
+    unknown = contact(demo.lille, "unknown@example.com")
+    header, mapping = ["email", "birthday"], ["email", "birthday"]
+    now = timezone.now()
+    v = RowValidator(header, mapping, {}, default_source="Import", now=now)
+    rows = [
+        ["known@example.com", "14/07"],
+        ["moved@example.com", "15/07"],
+        ["unknown@example.com", "--07-14"],  # our own exports' form
+    ]
+    records = []
+    for line, cells in enumerate(rows, start=2):
+        record, _tags, errors = v.validate(line, cells)
+        assert not errors, cells
+        records.append(record)
+    with transaction.atomic():
+        upsert.create_stage()
+        result = upsert.write_chunk(
+            1,
+            records,
+            [],
+            outlet_id=demo.lille.pk,
+            mapped=set(mapping),
+            now=now,
+            default_source="Import",
+        )
+        upsert.drop_stage()
+    assert (result.updated, result.unchanged) == (2, 1)
+    for row in (known, moved, unknown):
+        row.refresh_from_db()
+    assert known.birthday == datetime.date(1985, 7, 14)
+    assert moved.birthday == datetime.date(YEAR_UNKNOWN, 7, 15)
+    assert unknown.birthday == datetime.date(YEAR_UNKNOWN, 7, 14)
+    assert unknown.birthday_month == 7

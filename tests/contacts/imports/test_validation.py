@@ -162,6 +162,10 @@ def test_birthdays_without_a_year():
         (day_first, "04/03", datetime.date(1604, 3, 4)),  # never row by row
         (other, "14/03", datetime.date(1604, 3, 14)),  # elsewhere day first
         (other, "04/03", datetime.date(1604, 3, 4)),
+        # ISO 8601 without a year, as our exports write it (CSV: with a ')
+        (other, "--03-14", datetime.date(1604, 3, 14)),
+        (other, "'--03-14", datetime.date(1604, 3, 14)),
+        (mailchimp, "--03-04", datetime.date(1604, 3, 4)),
     ]:
         record, _tags, errors = v.validate(2, ["a@example.com", cell])
         assert errors == (), cell

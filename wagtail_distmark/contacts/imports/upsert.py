@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from django.db import DatabaseError, connection
 
-from ..models import Consent, Contact, ContactTag, Suppression
+from ..models import LAST_YEARLESS_DAY, Consent, Contact, ContactTag, Suppression
 from .duplicates import RepeatedAcrossChunks
 from .validation import (
     CONSENT_KEEP,
@@ -336,12 +336,28 @@ def _upsert_sql(db, mapped):
             )
             changed.append(f"(excluded.{name} <> '' AND excluded.{name} <> c.{name})")
     if "birthday" in mapped:
-        sets.append("birthday = COALESCE(excluded.birthday, c.birthday)")
+        # A file's birthday without a year (Mailchimp's MM/DD) on the day
+        # and month already stored with a year keeps that year.
+        day_of = (
+            (lambda d: f"to_char({d}, 'MM-DD')")
+            if pg
+            else (lambda d: f"substr({d}, 6)")
+        )
+        last_yearless = LAST_YEARLESS_DAY.isoformat()
+        keeps_year = (
+            f"(c.birthday IS NOT NULL AND c.birthday > '{last_yearless}' "
+            f"AND excluded.birthday <= '{last_yearless}' "
+            f"AND {day_of('c.birthday')} = {day_of('excluded.birthday')})"
+        )
+        sets.append(
+            f"birthday = CASE WHEN excluded.birthday IS NULL OR {keeps_year} "
+            "THEN c.birthday ELSE excluded.birthday END"
+        )
         sets.append(
             "birthday_month = COALESCE(excluded.birthday_month, c.birthday_month)"
         )
         changed.append(
-            "(excluded.birthday IS NOT NULL AND "
+            f"(excluded.birthday IS NOT NULL AND NOT {keeps_year} AND "
             f"{distinct('excluded.birthday', 'c.birthday')})"
         )
     if any(t.startswith("attr:") for t in mapped):

@@ -18,7 +18,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Consent, Gender, normalise_locale
+from ..models import YEAR_UNKNOWN, Consent, Gender, normalise_locale
 from .mapping import ATTRIBUTE_PREFIX, CONSENT_TARGETS, FIELDS, IGNORE, MAILCHIMP
 from .reader import parse_date, parse_datetime
 
@@ -51,12 +51,12 @@ MAX_LENGTHS = {
 }
 TAG_MAX_LENGTH = 64
 TAG_SEPARATORS = re.compile(r"[,|]")
-#: The year of a birthday given without one (Mailchimp's ``MM/DD``): a leap
-#: year, so the 29th of February exists, and one no imported birthday can
-#: have (they start in 1900). The month and day are what segments and
-#: greetings use; code that computes an age must skip this year.
-YEAR_UNKNOWN = 1604
+# A birthday without a year (Mailchimp's ``MM/DD``) is stored in
+# ``YEAR_UNKNOWN`` (see ``contacts.models``).
 NO_YEAR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})$")
+# ISO 8601's ``--MM-DD``, as our own exports write a birthday without a year
+# (the CSV with a leading ``'`` that keeps spreadsheets from computing it).
+ISO_NO_YEAR = re.compile(r"^'?--(\d{2})-(\d{2})$")
 # A quick shape check before Django's full validator.
 EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # What Django's EmailValidator accepts for a lower-case ASCII dot-atom
@@ -669,10 +669,13 @@ class RowValidator:
     def birthday_without_year(self, value):
         """``dd/mm``, in the year ``YEAR_UNKNOWN`` (a Mailchimp column read
         month first arrives here turned day first: ``_in_order``)."""
-        match = NO_YEAR.match(value.strip()) if isinstance(value, str) else None
-        if match is None:
+        text = value.strip() if isinstance(value, str) else ""
+        if match := ISO_NO_YEAR.match(text):
+            month, day = (int(n) for n in match.groups())
+        elif match := NO_YEAR.match(text):
+            day, month = (int(n) for n in match.groups())
+        else:
             raise _Invalid(INVALID_DATE % {"value": value})
-        day, month = (int(n) for n in match.groups())
         try:
             return datetime.date(YEAR_UNKNOWN, month, day)
         except ValueError:
