@@ -92,3 +92,28 @@ def test_a_mailchimp_export_imports_with_only_the_consent_confirmed(
     camille = imported.get(email="camille.lefebvre@mailchimp.example")
     assert camille.birthday == datetime.date(1604, 3, 14)
     assert set(camille.tags.values_list("name", flat=True)) == {"VIP", "Lille centre"}
+
+
+def test_a_wide_file_scrolls_sideways_inside_the_mapping_page(admin_login, live_demo):
+    """A file with many columns: its preview scrolls inside its box; the page
+    itself never gets wider than the window (nothing cut off)."""
+    from pathlib import Path
+
+    from django.urls import reverse
+
+    sample = Path(__file__).resolve().parents[1] / "fixtures"
+    sample = sample / "contacts-mailchimp-subscribed.csv"
+    tab = admin_login("lille-manager")
+    tab.set_viewport_size({"width": 1024, "height": 768})
+    tab.goto(live_demo.url + reverse("distmark_contact_imports:upload"))
+    tab.get_by_label("File").set_input_files(str(sample))
+    tab.get_by_role("button", name="Upload and map the columns").click()
+    expect(tab.get_by_role("columnheader", name="Line 2")).to_be_visible()
+    box = tab.locator("[data-dm-import-preview]")
+    sizes = box.evaluate(
+        "el => [el.scrollWidth, el.clientWidth, getComputedStyle(el).overflowX]"
+    )
+    assert sizes[0] > sizes[1] and sizes[2] == "auto", sizes
+    # The box fits the page's content area: its right edge is on screen.
+    right = box.evaluate("el => el.getBoundingClientRect().right")
+    assert right <= 1024, right

@@ -783,3 +783,24 @@ def test_a_mailchimp_files_day_and_month_order_is_decided_once_for_the_file(
         "4,Birthday,13/04,Invalid date “13/04”: this file's dates in this column "
         "are read month first (MM/DD)"
     ) in body
+
+
+def test_the_preview_is_numbered_by_the_files_lines_and_scrolls_sideways(login, demo):
+    """The preview's columns carry the file's line numbers (the header is
+    line 1), as the date order note, the rejections and the report do; a
+    blank line keeps its number. The table sits in a box that scrolls
+    sideways, not off the page."""
+    client = login("lille-manager")
+    content = (
+        b"Email;First name;Birthday\r\n"
+        b"ann@example.com;Ann;07/14/1985\r\n"
+        b"\r\n"
+        b"bob@example.com;Bob;03/04/1990\r\n"
+    )
+    upload(client, demo.lille, content)
+    job = ContactImport.objects.get()
+    html = client.get(url("mapping", job.pk)).content.decode()
+    table = html.split("data-dm-import-preview")[1].split("</table>")[0]
+    assert "Line 2</th>" in table and "Line 4</th>" in table
+    assert "Line 1</th>" not in table and "Row 1" not in table
+    assert 'class="w-overflow-x-auto" data-dm-import-preview' in html

@@ -41,10 +41,12 @@ def guess_email_column(header, rows):
 
 
 def read_preview(fileobj):
-    """``(header, first rows)``: ``ImportFileError`` if the file is unreadable."""
+    """``(header, first rows)``, each row ``(line, cells)`` with its line in
+    the file (the header is line 1), as the messages name it:
+    ``ImportFileError`` if the file is unreadable."""
     table = open_table(fileobj)
     try:
-        rows = [cells for _line, cells in itertools.islice(table.rows, PREVIEW_ROWS)]
+        rows = list(itertools.islice(table.rows, PREVIEW_ROWS))
     finally:
         table.close()
     return table.header, rows
@@ -95,7 +97,7 @@ class UploadForm(forms.Form):
             upload.seek(0)
         if is_rejected_rows_report(header):
             raise forms.ValidationError(REPORT_REFUSED)
-        self.header, self.rows = header, rows
+        self.header, self.rows = header, [cells for _line, cells in rows]
         return upload
 
     def clean(self):

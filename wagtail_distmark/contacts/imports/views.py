@@ -206,7 +206,11 @@ class ImportMappingView(ImportObjectMixin, BaseImportView, FormView):
             if target.startswith(ATTRIBUTE_PREFIX)
             and target[len(ATTRIBUTE_PREFIX) :] not in declared
         ]
-        rows = [[str(c) for c in row] + [""] * (len(header) - len(row)) for row in rows]
+        lines = [line for line, _cells in rows]
+        rows = [
+            [str(c) for c in cells] + [""] * (len(header) - len(cells))
+            for _line, cells in rows
+        ]
         form = context["form"]
         targets = form.targets()
         left_out = set(job.mapping.get("left_out") or [])
@@ -239,6 +243,8 @@ class ImportMappingView(ImportObjectMixin, BaseImportView, FormView):
         context.update(
             contact_import=self.contact_import,
             preview_rows=rows,
+            # Numbered by the file's lines, as every other message is.
+            preview_lines=lines,
             columns=[
                 (field, [row[i] for row in rows])
                 for i, field in enumerate(context["form"].rows())
