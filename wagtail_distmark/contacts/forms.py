@@ -2,7 +2,9 @@
 field the user may not see is not in the form at all (so a crafted POST
 cannot set it either)."""
 
+import csv
 import datetime
+import io
 
 from django import forms
 from django.conf import settings
@@ -42,6 +44,7 @@ EDITABLE_FIELDS = (
 )
 ATTRIBUTE_PREFIX = "attribute_"
 MAX_TAGS = 30
+TAG_MAX_LENGTH = ContactTag._meta.get_field("name").max_length
 #: Imports refuse older birthdays too.
 FIRST_BIRTH_YEAR = 1900
 
@@ -154,11 +157,72 @@ def attribute_value(definition, value):
     return value
 
 
+def tags_text(names):
+    """Tag names as the form shows them: separated by commas, a name that
+    holds a comma or a double quote in double quotes (as Mailchimp's exports
+    write them), so that :func:`parse_tags` reads back the same names."""
+    return ", ".join(_csv_cell(name) for name in names)
+
+
+def _csv_cell(text):
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow([text])
+    return out.getvalue()
+
+
+def parse_tags(text):
+    """The tag names in ``text``: split at commas outside double quotes
+    (``"Amis, famille", VIP`` is two tags), each stripped, blanks dropped."""
+    text = " ".join(text.splitlines())  # a crafted POST's line breaks
+    row = next(csv.reader([text], skipinitialspace=True), [])
+    return [name for name in (name.strip() for name in row) if name]
+
+
+def resolve_tags(typed, stored):
+    """The names to keep: ``typed`` with duplicates dropped, a tag spelled
+    in another case than a stored one taken as that one (the stored spelling
+    kept) and two new ones differing only in case taken as one."""
+    stored = set(stored)
+    spelling = {}
+    for name in sorted(stored):
+        spelling.setdefault(name.casefold(), name)
+    names = []
+    for name in typed:
+        if name not in stored:
+            name = spelling.setdefault(name.casefold(), name)
+        if name not in names:
+            names.append(name)
+    return names
+
+
+class TagsField(forms.CharField):
+    """Tags typed as text; the form's initial value is the stored names."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return tags_text(sorted(value, key=str.casefold))
+        return value
+
+    def has_changed(self, initial, data):
+        stored = list(initial or [])
+        try:
+            typed = parse_tags(data or "")
+        except csv.Error:
+            return True
+        return set(resolve_tags(typed, stored)) != set(stored)
+
+
 class ContactForm(WagtailAdminModelForm):
-    tags = forms.CharField(
+    tags = TagsField(
         label=_("Tags"),
         required=False,
-        help_text=_("Separated by commas, e.g. vip, newsletter."),
+        # Room for the most tags a contact may have, each quoted; the
+        # csv module refuses longer fields.
+        max_length=MAX_TAGS * (2 * TAG_MAX_LENGTH + 4),
+        help_text=_(
+            "Separated by commas, e.g. vip, newsletter. "
+            'A tag that contains a comma goes in double quotes: "Amis, famille".'
+        ),
     )
 
     def __init__(self, *args, for_user=None, **kwargs):
@@ -195,8 +259,8 @@ class ContactForm(WagtailAdminModelForm):
             self.fields[name] = attribute_field(definition)
             self.initial.setdefault(name, self.instance.attributes.get(definition.key))
         if self.instance.pk and "tags" not in self.initial:
-            self.initial["tags"] = ", ".join(
-                self.instance.tags.order_by("name").values_list("name", flat=True)
+            self.initial["tags"] = list(
+                self.instance.tags.values_list("name", flat=True)
             )
         if "tags" not in visible_fields(for_user, outlet_id):
             del self.fields["tags"]
@@ -205,18 +269,15 @@ class ContactForm(WagtailAdminModelForm):
         return normalise_email(self.cleaned_data["email"])
 
     def clean_tags(self):
-        names = []
-        for name in self.cleaned_data["tags"].split(","):
-            name = name.strip().lower()
-            if not name:
-                continue
-            if len(name) > 64:
+        typed = parse_tags(self.cleaned_data["tags"])
+        for name in typed:
+            if len(name) > TAG_MAX_LENGTH:
                 raise ValidationError(
                     _("Tag “%(tag)s” is longer than 64 characters."),
                     params={"tag": name[:20] + "…"},
                 )
-            if name not in names:
-                names.append(name)
+        # The case of each stored tag is kept (imports keep it too).
+        names = resolve_tags(typed, self.initial.get("tags") or [])
         if len(names) > MAX_TAGS:
             raise ValidationError(
                 _("A contact may have %(max)s tags at most."), params={"max": MAX_TAGS}
@@ -281,6 +342,8 @@ class ContactForm(WagtailAdminModelForm):
         return contact
 
     def save_tags(self, contact):
+        if "tags" not in self.changed_data:
+            return  # the tags as shown: leave them as stored
         wanted = set(self.cleaned_data.get("tags") or [])
         have = set(contact.tags.values_list("name", flat=True))
         contact.tags.filter(name__in=have - wanted).delete()
