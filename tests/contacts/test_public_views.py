@@ -309,3 +309,52 @@ def test_refused_posts_speak_the_pages_outlet_language(client, demo, lille_page)
     assert response.status_code == 400
     assert "Veuillez saisir une adresse e-mail valide." in text(response)
     assert not mail.outbox
+
+
+@pytest.mark.parametrize("method", ["get", "head", "post"])
+def test_a_link_is_answered_only_on_its_outlets_own_site(
+    demo, lille_page, settings, method, django_capture_on_commit_callbacks
+):
+    client = Client()
+    link = subscribe(
+        client,
+        demo.lille,
+        lille_page,
+        "elsewhere@example.com",
+        django_capture_on_commit_callbacks,
+    )
+    lea = Contact.objects.get(email="elsewhere@example.com")
+    before = snapshot(lea)
+    # Lille's link on Gent's site: not found there, whatever its state, and
+    # pressing a button posted there confirms nothing.
+    response = getattr(client, method)(path_of(link), **host(demo.gent))
+    assert response.status_code == 404
+    assert "Lille Centre" not in text(response)
+    assert snapshot(lea) == before
+    # An expired link (it names no contact, only its form's page) too.
+    settings.WAGTAIL_DISTMARK = {"SUBSCRIPTION_CONFIRM_DAYS": -1}
+    response = getattr(client, method)(path_of(link), **host(demo.gent))
+    assert response.status_code == 404
+    # On Lille's own site the link still works.
+    settings.WAGTAIL_DISTMARK = {}
+    response = getattr(client, method)(path_of(link), **host(demo.lille))
+    assert response.status_code == 200
+    if method == "post":
+        assert snapshot(lea)[0] == Consent.GRANTED
+
+
+def test_a_form_posts_only_to_its_own_pages_site(
+    client, demo, lille_page, django_capture_on_commit_callbacks
+):
+    # Lille's page id, posted to Gent's site: answered as a page that does
+    # not exist there (in Gent's language), nothing written, nothing sent.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("distmark_subscribe"),
+            {"page": lille_page.pk, "email": "cross@example.com"},
+            **host(demo.gent),
+        )
+    assert response.status_code == 400
+    assert "Lille Centre" not in text(response)
+    assert not Contact.objects.filter(email="cross@example.com").exists()
+    assert not mail.outbox

@@ -4,13 +4,14 @@ Every page here speaks the outlet's language (its profile's), whatever the
 visitor's browser asks for, like the outlet's own pages.
 """
 
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from . import subscription
 from .subscription import (
@@ -21,6 +22,7 @@ from .subscription import (
     client_address,
     outlet_language,
     outlet_of_site,
+    site_pages,
 )
 
 CHECK_INBOX = _(
@@ -91,7 +93,10 @@ def subscribe_view(request):
     form = SubscriptionForm(request.POST)
     form.is_valid()
     page_id = form.cleaned_data.get("page")
-    page = Page.objects.live().filter(pk=page_id).first() if page_id else None
+    # Only a page of the site the form was posted to: another outlet's page
+    # is answered as one that does not exist here.
+    site = Site.find_for_request(request)
+    page = site_pages(site).filter(pk=page_id).first() if page_id else None
     # Only a page showing a subscription form, for its own outlet.
     page_subscription = Subscription(page.specific) if page else None
     outlet = page_subscription.outlet if page_subscription else None
@@ -148,10 +153,13 @@ def confirm_view(request, token):
     """Opening the link (a person, or a mail scanner fetching it) shows a
     page asking to confirm and changes nothing; the page's button posts back
     (with its CSRF token) and only that grants consent."""
+    link = subscription.read_link(token)
+    # Answered only on its outlet's own site: another outlet's site knows
+    # no such link (and confirms nothing).
+    if not subscription.answered_on(link, Site.find_for_request(request)):
+        raise Http404
     if request.method == "POST":
         link = subscription.confirm(token)
-    else:
-        link = subscription.read_link(token)
     outlet = link.contact.outlet if link.contact else outlet_of_site(request)
     with in_language_of(outlet):
         response = _confirmation_page(request, token, link, outlet)

@@ -31,7 +31,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.blocks import ListBlock, StreamBlock, StructBlock
 from wagtail.fields import StreamField
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from ..conf import distmark_settings
 from ..emails import render_text
@@ -213,6 +213,15 @@ def outlet_of_site(request):
     return Outlet.objects.filter(site=site).first() if site else None
 
 
+def site_pages(site, *, live=True):
+    """The pages of ``site`` (its root and below), live ones by default;
+    none without a site."""
+    if site is None:
+        return Page.objects.none()
+    pages = Page.objects.descendant_of(site.root_page, inclusive=True)
+    return pages.live() if live else pages
+
+
 def confirmation_token(contact, page):
     """A signed link for this very request: the contact, when it asked, and
     the page whose form it used (to offer that form again)."""
@@ -334,6 +343,23 @@ def read_link(token, *, lock=False):
     if contact.email_consent_at != requested_at:
         return ConfirmationLink(SUPERSEDED, contact, page_id)
     return ConfirmationLink(PENDING, contact, page_id)
+
+
+def answered_on(link, site):
+    """Whether ``link`` may be answered on ``site`` (the site the request
+    reached): only its outlet's own site, so that one outlet's link never
+    shows, let alone confirms, on another's.
+
+    The outlet's site is the contact's outlet's; for a link naming no
+    contact (expired), the site holding the page whose form sent it. A link
+    naming neither (its signature broken, or its page deleted) tells nothing
+    of any outlet: every site answers it, as invalid.
+    """
+    if link.contact is not None and link.contact.outlet.site_id is not None:
+        return site is not None and site.pk == link.contact.outlet.site_id
+    if link.page_id is None or not Page.objects.filter(pk=link.page_id).exists():
+        return link.contact is None
+    return site_pages(site, live=False).filter(pk=link.page_id).exists()
 
 
 def _page_id(data):
