@@ -108,7 +108,10 @@ def test_unknown_region_offers_the_checkbox_which_creates_it(login, demo):
 
     html = page.content.decode()
     assert "Region “france-nord” does not exist (rows 2, 3, 4)." in html
-    assert "Existing regions: network, north, south." in html
+    assert (
+        "Existing regions: Network (network), Nord / Noord (north), Sud (south)."
+        in html
+    )
     assert "with “Create missing regions”" in html
     assert "--create-regions" not in html
     assert not Outlet.objects.filter(slug="lille-0001").exists()
@@ -239,7 +242,12 @@ def test_unknown_regions_are_summarised_once_per_region(login, demo):
     assert html.count("does not exist (") == 2
     # One line per region, not one per row: the rows table lists none of them.
     assert page.context["errors"] == []
-    assert html.count("Existing regions: network, north, south.") == 1
+    assert (
+        html.count(
+            "Existing regions: Network (network), Nord / Noord (north), Sud (south)."
+        )
+        == 1
+    )
     # The download still has every row with its reason, to correct.
     rows = list(
         csv.DictReader(
@@ -303,7 +311,7 @@ def test_no_offer_to_create_regions_when_other_errors_remain(login, demo):
     page = client.get(url("detail", dry))
 
     assert OFFER not in page.content.decode()
-    # Nor can a crafted POST ask for it; the plain real import stays offered.
+    # Nor can a crafted POST ask for it.
     response = client.post(url("run", dry), {"create_regions": "1"})
     assert response.status_code == 400
     assert not Region.objects.filter(slug="bretagne").exists()
@@ -355,10 +363,10 @@ def test_near_duplicate_regions_are_refused_naming_the_region_to_use(
 
     messages = {e.line: str(e.message) for e in page.context["errors"]}
     assert sorted(messages) == [2, 3, 4, 5, 6]
-    assert "“Île-de-France” (ile-de-france)" in messages[2]
+    assert "“Île-de-France” (slug ile-de-france)" in messages[2]
     assert "use its slug “ile-de-france”" in messages[2]
-    assert "“Bretagne” (bretagne)" in messages[3]
-    assert "“Île-de-France” (ile-de-france)" in messages[4]
+    assert "“Bretagne” (slug bretagne)" in messages[3]
+    assert "“Île-de-France” (slug ile-de-france)" in messages[4]
     # Two spellings of one new region in the file: neither is created.
     assert "“Normandie”, “normandie”" in messages[5]
     assert messages[5] == messages[6]
@@ -434,3 +442,114 @@ def test_an_import_whose_user_was_deleted_says_so_plainly(login, demo, monkeypat
         "deleted, so it was not run." in page.content.decode()
     )
     assert not Outlet.objects.filter(slug="o-001").exists()
+
+
+NORTH_TO_USE = "but “Nord / Noord” (slug north) matches it: use its slug “north”"
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_part_of_a_region_name_is_refused_naming_the_region(login, demo, dry_run):
+    # The demo's north is “Nord / Noord”: its name holds its translations.
+    client = login("hq")
+    regions_before = Region.objects.count()
+    content = rows_with_regions("Nord", "noord", "NOORD", "Nord / Noord")
+
+    page = client.get(
+        url(
+            "detail",
+            job_id(upload(client, content, dry_run=dry_run, create_regions=True)),
+        )
+    )
+
+    messages = {e.line: str(e.message) for e in page.context["errors"]}
+    assert sorted(messages) == [2, 3, 4, 5]
+    assert f"There is no region “Nord”, {NORTH_TO_USE}" in messages[2]
+    assert f"There is no region “NOORD”, {NORTH_TO_USE}" in messages[4]
+    assert NORTH_TO_USE in messages[5]
+    assert page.context["unknown_regions"] == []
+    assert Region.objects.count() == regions_before
+    assert not Outlet.objects.filter(slug__startswith="o-").exists()
+
+
+def test_a_part_of_a_region_name_is_never_offered_for_creation(login, demo):
+    client = login("hq")
+    dry = job_id(upload(client, rows_with_regions("Nord"), dry_run=True))
+
+    page = client.get(url("detail", dry))
+
+    assert OFFER not in page.content.decode()
+    assert client.post(url("run", dry), {"create_regions": "1"}).status_code == 400
+    assert not Region.objects.filter(name="Nord").exists()
+
+
+def test_created_regions_have_a_lower_case_slug_and_the_file_spelling(login, demo):
+    client = login("hq")
+    content = rows_with_regions("Bretagne", "north", "Bretagne")
+
+    page = client.get(
+        url("detail", job_id(upload(client, content, create_regions=True)))
+    )
+
+    assert page.context["report"].created == ["o-001", "o-002", "o-003"]
+    assert page.context["report"].created_regions == ["bretagne"]
+    region = Region.objects.get(slug="bretagne")
+    assert region.name == "Bretagne"
+    assert Outlet.objects.get(slug="o-001").region == region
+    assert Outlet.objects.get(slug="o-003").region == region
+    assert not Region.objects.filter(slug="Bretagne").exists()
+
+
+def test_the_near_duplicate_message_is_true_whatever_matched(login, demo):
+    client = login("hq")
+    content = rows_with_regions("South", "north")
+
+    page = client.get(url("detail", job_id(upload(client, content, dry_run=True))))
+
+    [error] = page.context["errors"]
+    assert str(error.message) == (
+        "There is no region “South”, but “Sud” (slug south) matches it: use its "
+        "slug “south”. A region this close to an existing one is never created."
+    )
+
+
+def test_existing_regions_are_listed_with_names_and_slugs(login, demo):
+    client = login("hq")
+
+    page = client.get(
+        url("detail", job_id(upload(client, rows_with_regions("atlantis"))))
+    )
+
+    # Outlets may belong to the root region too (the outlet form offers it).
+    assert (
+        "Existing regions: Network (network), Nord / Noord (north), Sud (south)."
+        in page.content.decode()
+    )
+
+
+REAL = "Import this file for real"
+
+
+def test_a_dry_run_importing_nothing_does_not_offer_the_real_import(login, demo):
+    client = login("hq")
+    # Every row rejected: one on an unknown region, one without a name.
+    content = rows_with_regions("bretagne", "north").replace(b"Outlet 2", b"")
+    dry = job_id(upload(client, content, dry_run=True))
+
+    page = client.get(url("detail", dry))
+
+    html = page.content.decode()
+    assert REAL not in html
+    assert "Importing this file for real would change nothing." in html
+    response = client.post(url("run", dry))
+    assert response.status_code == 400
+    assert not Outlet.objects.filter(slug__startswith="o-").exists()
+
+    # Only unknown regions: the offer to create them, not the plain import.
+    dry = job_id(upload(client, rows_with_regions("bretagne"), dry_run=True))
+    html = client.get(url("detail", dry)).content.decode()
+    assert OFFER in html
+    assert REAL not in html
+
+    # Something to import: offered.
+    dry = job_id(upload(client, rows_with_regions("north"), dry_run=True))
+    assert REAL in client.get(url("detail", dry)).content.decode()

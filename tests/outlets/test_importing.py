@@ -455,7 +455,10 @@ def test_unknown_region_names_the_regions_and_the_way_forward(regions, tmp_path)
         "Region “france-nrod” does not exist (row 2). Did you mean “france-nord”?"
     )
     help_text = report.unknown_regions_help()
-    assert "Existing regions: benelux, france-nord, network, quebec." in help_text
+    assert (
+        "Existing regions: Benelux (benelux), France-Nord (france-nord), "
+        "Network (network), Quebec (quebec)." in help_text
+    )
     assert "--create-regions" in help_text
 
 
@@ -471,9 +474,10 @@ def test_unknown_region_lists_at_most_twenty_regions(regions, tmp_path):
 
     message = report.unknown_regions_help()
     # 34 regions with the root: the first 20 by slug, then how many more.
-    listed = "benelux, france-nord, network, quebec, " + ", ".join(
-        f"zone-{number:02d}" for number in range(16)
-    )
+    listed = (
+        "Benelux (benelux), France-Nord (france-nord), Network (network), "
+        "Quebec (quebec), "
+    ) + ", ".join(f"Zone {number} (zone-{number:02d})" for number in range(16))
     assert f"Existing regions: {listed} and 14 more." in message
     assert "zone-16" not in message
     assert "with X" in message
@@ -645,9 +649,9 @@ def test_near_duplicate_regions_are_never_created(regions, tmp_path):
     )
 
     messages = {e.line: str(e.message) for e in report.errors}
-    assert "“Île-de-France” (ile-de-france)" in messages[2]
+    assert "“Île-de-France” (slug ile-de-france)" in messages[2]
     assert "use its slug “ile-de-france”" in messages[2]
-    assert "“Benelux” (benelux)" in messages[3]
+    assert "“Benelux” (slug benelux)" in messages[3]
     assert "(“Pays-Basque”, “pays basque”)" in messages[4]
     assert messages[4] == messages[5]
     assert not report.only_unknown_regions

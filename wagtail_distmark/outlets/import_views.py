@@ -65,7 +65,8 @@ class OutletImportForm(forms.Form):
         required=False,
         help_text=_(
             "Regions the file names but the network lacks are created directly "
-            "under the network, named after their slug (rename them afterwards). "
+            "under the network, named as the file spells them (rename them "
+            "afterwards). "
             "Without it, rows with an unknown region are rejected."
         ),
     )
@@ -166,6 +167,7 @@ class OutletImportDetailView(JobMixin, BaseImportView, TemplateView):
                     report.unknown_regions_help() if report.unknown_regions else ""
                 ),
                 offer_create_regions=can_create_regions_for(self.job),
+                offer_import=can_import_for_real(self.job),
             )
         return context
 
@@ -180,6 +182,12 @@ def can_create_regions_for(job):
         and report is not None
         and report.only_unknown_regions
     )
+
+
+def can_import_for_real(job):
+    """Whether the report offers to import the same file for real: a dry run
+    that would create or update outlets (not one that rejected every row)."""
+    return bool(job.dry_run and job.report is not None and job.report.changes_anything)
 
 
 class OutletImportRunView(JobMixin, View):
@@ -197,6 +205,11 @@ class OutletImportRunView(JobMixin, View):
                     _("This import does not need missing regions created.")
                 )
             create_regions = True
+        elif not can_import_for_real(self.job):
+            # Checked again here: the page does not offer it.
+            return HttpResponseBadRequest(
+                _("Importing this file for real would change nothing.")
+            )
         job = self.job.again(user=request.user, create_regions=create_regions)
         messages.success(request, _("The import has started."))
         return redirect("distmark_outlet_imports:detail", job_id=job.id)

@@ -17,8 +17,12 @@ actions (so an imported outlet is the same as one added by hand).
   stops on an unexpected error saves nothing at all (regions included).
 * Unknown regions are reported once per region with the rows that name them.
   A region differing from an existing one only by case, accents, spacing or
-  punctuation (the same slug once slugified), or spelt two such ways in the
-  file, is refused naming the region to use: never a near-duplicate region.
+  punctuation (the same slug once slugified), whether from its whole name,
+  its slug or one of the " / "-separated translations its name holds
+  ("Nord / Noord"), or spelt two such ways in the file, is refused naming the
+  region to use: never a near-duplicate region.
+* A region the import creates is named as the file spells it, with that
+  name slugified (lower case) as its slug.
 * Line numbers count the header as line 1, as a spreadsheet numbers its rows.
 """
 
@@ -75,6 +79,8 @@ REGIONS_LISTED = 20
 LINES_LISTED = 3
 # How the command names the option that creates missing regions.
 CREATE_REGIONS_OPTION = "--create-regions"
+# Region names hold their translations separated by this: "Nord / Noord".
+REGION_NAME_PARTS_SEPARATOR = " / "
 # RowError codes the report groups or acts on.
 UNKNOWN_REGION = "unknown_region"
 NEAR_DUPLICATE_REGION = "near_duplicate_region"
@@ -137,7 +143,9 @@ class OutletImportReport:
     changed_fields: dict = field(default_factory=dict)
     # Each unknown region once: {"region", "lines", "suggestion"}.
     unknown_regions: list = field(default_factory=list)
-    existing_regions: list = field(default_factory=list)  # slugs, sorted
+    # "Name (slug)", sorted by slug; outlets may belong to any of them, the
+    # root (the network) included.
+    existing_regions: list = field(default_factory=list)
     create_regions_option: str = CREATE_REGIONS_OPTION
 
     @property
@@ -149,6 +157,11 @@ class OutletImportReport:
         """The errors listed row by row: unknown regions are summarised once
         per region instead (``unknown_region_messages``)."""
         return [error for error in self.errors if error.code != UNKNOWN_REGION]
+
+    @property
+    def changes_anything(self):
+        """Whether importing the file (for real) creates or updates outlets."""
+        return bool(self.created or self.updated)
 
     @property
     def only_unknown_regions(self):
@@ -467,6 +480,9 @@ class OutletImporter:
             self.network = ensure_network()
             self.regions = {}
             self.region_keys = {}
+            # Regions this import created, by the file's spelling (which is
+            # their name, not their slug), for the rows that follow.
+            self.created_regions = {}
             for region in Region.objects.all():
                 self._add_region(region)
             self.existing = self._existing_outlets(records)
@@ -478,9 +494,15 @@ class OutletImporter:
 
     def _add_region(self, region):
         self.regions[region.slug] = region
-        for text in (region.slug, region.name):
+        parts = region.name.split(REGION_NAME_PARTS_SEPARATOR)
+        for text in (region.slug, region.name, *parts):
             for key in _region_keys(text):
                 self.region_keys.setdefault(key, region)
+
+    def _region(self, value):
+        """The region a row's region value names: a slug, or the spelling
+        of a region this import created."""
+        return self.regions.get(value) or self.created_regions.get(value)
 
     def _near_duplicate(self, region_slug):
         """The existing region ``region_slug`` would near-duplicate, if any."""
@@ -504,7 +526,10 @@ class OutletImporter:
             if any(error.code == UNKNOWN_REGION for error in row.errors):
                 lines[row.values["region"].strip()].append(row.line)
         known = sorted(self.regions)
-        self.report.existing_regions = known
+        self.report.existing_regions = [
+            _("%(name)s (%(slug)s)") % {"name": self.regions[slug].name, "slug": slug}
+            for slug in known
+        ]
         self.report.create_regions_option = str(self.create_regions_option)
         self.report.unknown_regions = [
             {
@@ -754,6 +779,7 @@ class OutletImporter:
         # Cached only now: had the row failed, its savepoint took the region.
         if new_region is not None:
             self._add_region(new_region)
+            self.created_regions[values["region"].strip()] = new_region
             self.report.created_regions.append(new_region.slug)
         slug = values["slug"].strip()
         getattr(self.report, outcome).append(slug)
@@ -779,7 +805,7 @@ class OutletImporter:
                 for column, message in _error_items(ValidationError(form.errors))
             ]
         region_slug = values["region"].strip()
-        region = self.regions.get(region_slug)
+        region = self._region(region_slug)
         if region is None and not region_slug:
             errors.append(("region", _("This field is required."), ""))
         elif region is None and (near := self._near_duplicate(region_slug)):
@@ -787,11 +813,10 @@ class OutletImporter:
                 (
                     "region",
                     _(
-                        "There is no region “%(region)s”, but there is "
-                        "“%(name)s” (%(slug)s), which differs only in case, "
-                        "accents, spacing or punctuation: use its slug "
-                        "“%(slug)s”. A region this close to an existing one "
-                        "is never created."
+                        "There is no region “%(region)s”, but “%(name)s” "
+                        "(slug %(slug)s) matches it: use its slug “%(slug)s”. "
+                        "A region this close to an existing one is never "
+                        "created."
                     )
                     % {"region": region_slug, "name": near.name, "slug": near.slug},
                     NEAR_DUPLICATE_REGION,
@@ -828,9 +853,10 @@ class OutletImporter:
         new_region = None
         if region is None:
             try:
+                # Named as the file spells it; slugs are lower case.
                 region = new_region = create_region(
                     name=region_slug,
-                    slug=region_slug,
+                    slug=slugify(region_slug),
                     parent=self.network.root_region,
                     user=self.user,
                 )
