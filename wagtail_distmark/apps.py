@@ -19,6 +19,21 @@ class WagtailDistmarkAppConfig(AppConfig):
 
         self.connect_signals()
         self.index_references()
+        self.translate_chooser_labels()
+
+    def translate_chooser_labels(self):
+        # Wagtail 8.0's ChooserViewSet reads these labels with gettext when
+        # its module is imported, so every chooser (images, documents,
+        # snippets) says "Search" to French and Dutch users. Viewsets read
+        # them when their URLs are built, after ready(): lazy labels are
+        # then translated per request. Remove once Wagtail makes them lazy.
+        from wagtail.admin.viewsets.chooser import ChooserViewSet
+
+        ChooserViewSet.search_tab_label = _("Search")
+        ChooserViewSet.create_action_label = _("Create")
+        ChooserViewSet.choose_one_text = _("Choose")
+        ChooserViewSet.choose_another_text = _("Choose another")
+        ChooserViewSet.edit_item_text = _("Edit")
 
     def index_references(self):
         # An outlet's profile shows its manager's photo on every outlet page:
