@@ -22,6 +22,11 @@ def test_command_imports_an_excel_csv_and_prints_counts(demo, tmp_path):
     out = run("lille", str(path))
     assert "Courriel -> email" in out
     assert "created 3, updated 0, unchanged 0, rejected 1 (of 4 rows)" in out
+    # Any file's date order is decided and said, not only Mailchimp's.
+    assert (
+        "“Date de naissance”: dates read day first (DD/MM), as line 2 shows "
+        "(14/07/1985)." in out
+    )
     job = ContactImport.objects.get()
     assert f"Rejected rows: {job.report.path}" in out
     assert ours().filter(outlet=demo.lille).count() == 3

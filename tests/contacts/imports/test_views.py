@@ -804,3 +804,53 @@ def test_the_preview_is_numbered_by_the_files_lines_and_scrolls_sideways(login, 
     assert "Line 2</th>" in table and "Line 4</th>" in table
     assert "Line 1</th>" not in table and "Row 1" not in table
     assert 'class="w-overflow-x-auto" data-dm-import-preview' in html
+
+
+def test_any_files_day_and_month_order_is_decided_once_and_said(
+    login, demo, django_capture_on_commit_callbacks
+):
+    """Not only Mailchimp's: a file from any tool whose dates show MM/DD
+    (07/14) is read month first for the whole column, its ambiguous 03/04
+    too; the mapping page, the result and the command's summary say so and
+    name the deciding line. A file showing DD/MM is read day first."""
+    client = login("lille-manager")
+
+    def imported(*birthdays):
+        rows = "".join(
+            f"p{line}@example.com;P{line};{birthday}\r\n"
+            for line, birthday in enumerate(birthdays, start=2)
+        )
+        upload(client, demo.lille, ("Email;First name;Birthday\r\n" + rows).encode())
+        job = ContactImport.objects.latest("pk")
+        html = client.get(url("mapping", job.pk)).content.decode()
+        job = start_with_auto_mapping(client, job, django_capture_on_commit_callbacks)
+        result = client.get(url("detail", job.pk)).content.decode()
+        found = {c.email: c.birthday for c in ours(domains=("example.com",))}
+        ours(domains=("example.com",)).delete()
+        return job, html, result, found
+
+    job, html, result, found = imported("07/14/1985", "03/04/1990")
+    said = "“Birthday”: dates read month first (MM/DD), as line 2 shows (07/14/1985)."
+    assert said in html and said in result
+    assert job.rejected_count == 0
+    assert found == {
+        "p2@example.com": datetime.date(1985, 7, 14),
+        "p3@example.com": datetime.date(1990, 3, 4),
+    }
+
+    job, html, result, found = imported("03/04/1990", "14/07/1985")
+    said = "“Birthday”: dates read day first (DD/MM), as line 3 shows (14/07/1985)."
+    assert said in html and said in result
+    assert found == {
+        "p2@example.com": datetime.date(1990, 4, 3),
+        "p3@example.com": datetime.date(1985, 7, 14),
+    }
+
+    # Nothing tells: day first, the default of every file but Mailchimp's.
+    job, html, result, found = imported("03/04/1990")
+    said = (
+        "“Birthday”: no date in the file tells whether the day or the month "
+        "comes first; they are read day first (DD/MM)."
+    )
+    assert said in html and said in result
+    assert found == {"p2@example.com": datetime.date(1990, 4, 3)}

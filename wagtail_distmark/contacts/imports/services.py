@@ -237,7 +237,7 @@ def not_restored_reason(channel, withdrawn_at):
     return str(NOT_RESTORED[channel]) % {"date": utc_text(withdrawn_at)}
 
 
-# -- The order of a Mailchimp export's dates -------------------------------------
+# -- The order of a file's dates ----------------------------------------------
 
 DATE_ORDER_TEXTS = {
     "day": _(
@@ -259,15 +259,25 @@ DATE_ORDER_TEXTS = {
         "are read month first (MM/DD), Mailchimp's default, and the rows that "
         "cannot be read so are rejected."
     ),
+    # Files from other tools: day first unless the file shows otherwise.
+    "ambiguous-day": _(
+        "“%(column)s”: no date in the file tells whether the day or the month "
+        "comes first; they are read day first (DD/MM). Check a few contacts "
+        "after the import."
+    ),
+    "mixed-day": _(
+        "“%(column)s”: the file mixes both orders (line %(line)s: %(value)s is "
+        "month first; line %(other_line)s: %(other_value)s is day first). Dates "
+        "are read day first (DD/MM), and the rows that cannot be read so are "
+        "rejected."
+    ),
 }
 
 
-def date_columns(mapping, definitions, origin):
-    """The columns of a Mailchimp export whose ``dd/mm`` dates may be in
-    either order (its audience's setting): the birthday and date attributes.
-    Other files' dates are always day first."""
-    if not origin.startswith(MAILCHIMP):
-        return []
+def date_columns(mapping, definitions, origin=""):
+    """The columns whose ``dd/mm`` dates may be in either order: the birthday
+    and date attributes, of any file (a Mailchimp export follows its
+    audience's setting; another tool may write US dates)."""
     columns = []
     for index, target in enumerate(mapping):
         definition = None
@@ -280,9 +290,16 @@ def date_columns(mapping, definitions, origin):
     return columns
 
 
-def scan_date_orders(fileobj, columns):
+def month_first_by_default(origin):
+    """A Mailchimp export's default order is MM/DD; any other file's DD/MM."""
+    return origin.startswith(MAILCHIMP)
+
+
+def scan_date_orders(fileobj, columns, origin=""):
     """``{column index: DateOrder}``, decided once from every row of the file
-    (one pass, only for the columns of ``date_columns``)."""
+    (one pass, only for the columns of ``date_columns``). Outside Mailchimp,
+    a column without any ``dd/mm`` date (ISO dates, Excel date cells) has no
+    order to decide, so none to say."""
     if not columns:
         return {}
     evidence = {index: DateOrderEvidence() for index in columns}
@@ -297,7 +314,12 @@ def scan_date_orders(fileobj, columns):
                 break
     finally:
         table.close()
-    return {index: found.order() for index, found in evidence.items()}
+    default = month_first_by_default(origin)
+    return {
+        index: found.order(default)
+        for index, found in evidence.items()
+        if default or found.seen
+    }
 
 
 def date_order_summary(header, orders):
@@ -310,7 +332,13 @@ def date_order_summary(header, orders):
 
 def date_order_texts(summary):
     """What the mapping and result pages say of each decision."""
-    return [str(DATE_ORDER_TEXTS[item["basis"]]) % item for item in summary]
+    texts = []
+    for item in summary:
+        basis = item["basis"]
+        if basis in ("ambiguous", "mixed") and not item["month_first"]:
+            basis += "-day"
+        texts.append(str(DATE_ORDER_TEXTS[basis]) % item)
+    return texts
 
 
 REPORT_REFUSED = _(
@@ -528,13 +556,13 @@ class ImportContactsAction:
             default_source = _("Import of %(file)s") % {"file": job.original_name}
         default_source = str(default_source)[:255]
         language = translation.get_language()
-        # A Mailchimp export's day/month order, decided once from the whole
-        # file (a second file object: the table reads the first).
+        # The file's day/month order, decided once per date column from the
+        # whole file (a second file object: the table reads the first).
         date_orders = {}
         columns = date_columns(mapping, definitions, origin)
         if columns:
             with job.file.storage.open(job.file.name, "rb") as fileobj:
-                date_orders = scan_date_orders(fileobj, columns)
+                date_orders = scan_date_orders(fileobj, columns, origin)
         self._date_orders = date_order_summary(table.header, date_orders)
         withdrawn_sources = withdrawal_sources(
             table.header, mapping, origin, job.original_name

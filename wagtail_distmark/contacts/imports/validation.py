@@ -101,11 +101,14 @@ class DateOrderEvidence:
 
     def __init__(self):
         self.day_first_at = self.month_first_at = None
+        #: Whether any ``dd/mm`` cell was seen (ISO dates need no order).
+        self.seen = False
 
     def add(self, line, value):
         """Take one cell; ``True`` once both orders were seen (no need for
         more)."""
         if isinstance(value, str) and (match := SHORT_DATE.match(value.strip())):
+            self.seen = True
             first, second = int(match[1]), int(match[3])
             if first > 12 >= second and self.day_first_at is None:
                 self.day_first_at = (line, value.strip())
@@ -371,9 +374,9 @@ class RowValidator:
         ``withdrawal_sources``: ``{channel: source}`` of the consents a
         withdrawal column withdraws (default: ``default_source``);
         ``date_orders``: ``{column index: DateOrder}``, decided from the
-        whole file (``decide_date_order``) for a Mailchimp export's date
-        columns (without one, its birthdays are read month first, its
-        convention). Other files' dates are always day first."""
+        whole file (``decide_date_order``) for any file's date columns
+        (without one, a Mailchimp export's birthdays are read month first,
+        its convention; other files' dates day first)."""
         self.header = header
         self.date_orders = dict(date_orders or {})
         if origin.startswith(MAILCHIMP):

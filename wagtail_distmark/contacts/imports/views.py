@@ -257,15 +257,15 @@ class ImportMappingView(ImportObjectMixin, BaseImportView, FormView):
         return context
 
     def date_order_texts(self, header, targets, definitions, origin):
-        """How the import will read a Mailchimp export's dates, as mapped:
-        decided from the whole file, as the import will (one pass)."""
+        """How the import will read the file's dates, as mapped: decided
+        from the whole file, as the import will (one pass)."""
         columns = date_columns(targets, definitions, origin)
         if not columns:
             return []
         job = self.contact_import
         try:
             with job.file.storage.open(job.file.name, "rb") as fileobj:
-                orders = scan_date_orders(fileobj, columns)
+                orders = scan_date_orders(fileobj, columns, origin)
         except (ImportFileError, OSError) as error:
             raise Http404(str(error)) from None
         return date_order_texts(date_order_summary(header, orders))
