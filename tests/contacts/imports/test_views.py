@@ -474,7 +474,10 @@ def test_mailchimp_unsubscribed_export_withdraws_consent(
     html = client.get(url("mapping", job.pk)).content.decode()
     assert "Mailchimp export of unsubscribed members" in html
     assert "they gave email consent" not in html  # nothing to confirm
-    assert "Rows marked in “UNSUB_TIME” (yes, or a date)" in html
+    assert (
+        "Rows with a date in “UNSUB_TIME” are imported with their email consent "
+        "withdrawn, whatever else they say."
+    ) in html
     job = start_with_auto_mapping(client, job, django_capture_on_commit_callbacks)
     assert (job.created_count, job.updated_count, job.rejected_count) == (3, 1, 0)
     rows = by_email()
@@ -503,7 +506,12 @@ def test_brevo_export_imports_as_exported(
     html = client.get(url("mapping", job.pk)).content.decode()
     assert "Recognised as: Brevo export" in html
     assert "except those blocklisted for email" in html
-    assert "Rows marked in “EMAIL_BLACKLISTED”" in html
+    # The note names the values Brevo writes (Yes/No), not "yes, or a date".
+    withdrawal = html.split("data-dm-import-withdrawal>")[1].split("</p>")[0]
+    assert withdrawal == (
+        "Rows marked “Yes” in “EMAIL_BLACKLISTED” are imported with their email "
+        "consent withdrawn, whatever else they say."
+    )
     assert "left out: SMS" in html  # the mobile number: HQ's
     job = start_with_auto_mapping(
         client, job, django_capture_on_commit_callbacks, consent_confirmed="on"

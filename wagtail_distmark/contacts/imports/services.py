@@ -54,6 +54,8 @@ from .mapping import (
 )
 from .reader import ImportFileError, open_table
 from .validation import (
+    NO,
+    YES,
     DateOrderEvidence,
     Rejection,
     RowValidator,
@@ -338,6 +340,62 @@ def date_order_texts(summary):
         if basis in ("ambiguous", "mixed") and not item["month_first"]:
             basis += "-day"
         texts.append(str(DATE_ORDER_TEXTS[basis]) % item)
+    return texts
+
+
+# -- What a withdrawal column says -------------------------------------------
+
+WITHDRAWAL_TEXTS = {
+    "values": _(
+        "Rows marked %(values)s in “%(column)s” are imported with their email "
+        "consent withdrawn, whatever else they say."
+    ),
+    "values-dates": _(
+        "Rows marked %(values)s, or with a date, in “%(column)s” are imported "
+        "with their email consent withdrawn, whatever else they say."
+    ),
+    "dates": _(
+        "Rows with a date in “%(column)s” are imported with their email consent "
+        "withdrawn, whatever else they say."
+    ),
+    "none": _(
+        "Rows marked in “%(column)s” (yes, or a date) are imported with their "
+        "email consent withdrawn, whatever else they say."
+    ),
+}
+#: Enough spellings of "yes" to name (a file writes one or two).
+MAX_WITHDRAWAL_VALUES = 3
+
+
+def withdrawal_texts(fileobj, header, columns):
+    """What the mapping page says of each withdrawal column, in the file's
+    own words: the "yes" it writes (Brevo's ``Yes``), or that a date
+    withdraws (Mailchimp's ``UNSUB_TIME``). One pass over the file."""
+    if not columns:
+        return []
+    found = {index: ({}, [False]) for index in columns}
+    table = open_table(fileobj)
+    try:
+        for _line, cells in table.rows:
+            for index, (spellings, dated) in found.items():
+                value = cells[index] if index < len(cells) else ""
+                text = str(value).strip()
+                if not text or text.lower() in NO:
+                    continue
+                if text.lower() in YES:
+                    if len(spellings) < MAX_WITHDRAWAL_VALUES:
+                        spellings.setdefault(text, None)
+                else:
+                    dated[0] = True
+    finally:
+        table.close()
+    texts = []
+    for index, (spellings, dated) in found.items():
+        values = ", ".join(f"“{text}”" for text in spellings)
+        key = ("values" if values else "") + ("-dates" if dated[0] else "")
+        key = {"": "none", "-dates": "dates"}.get(key, key)
+        column = header[index] if index < len(header) else ""
+        texts.append(str(WITHDRAWAL_TEXTS[key]) % {"column": column, "values": values})
     return texts
 
 

@@ -42,6 +42,7 @@ from .services import (
     read_progress,
     scan_date_orders,
     visible_imports,
+    withdrawal_texts,
 )
 from .tasks import import_contacts_task
 
@@ -228,7 +229,7 @@ class ImportMappingView(ImportObjectMixin, BaseImportView, FormView):
             mailchimp_birthdays=origin.startswith(MAILCHIMP) and "birthday" in targets,
             date_orders=self.date_order_texts(header, targets, definitions, origin),
             consent_columns=columns_for("email_consent"),
-            withdrawal_columns=columns_for("email_withdrawn"),
+            withdrawal_texts=self.withdrawal_texts(header, targets),
             confirm_field=(
                 form["consent_confirmed"]
                 if "consent_confirmed" in form.fields
@@ -255,6 +256,18 @@ class ImportMappingView(ImportObjectMixin, BaseImportView, FormView):
             ],
         )
         return context
+
+    def withdrawal_texts(self, header, targets):
+        """The email withdrawal columns, with the values that withdraw."""
+        columns = [i for i, t in enumerate(targets) if t == "email_withdrawn"]
+        if not columns:
+            return []
+        job = self.contact_import
+        try:
+            with job.file.storage.open(job.file.name, "rb") as fileobj:
+                return withdrawal_texts(fileobj, header, columns)
+        except (ImportFileError, OSError) as error:
+            raise Http404(str(error)) from None
 
     def date_order_texts(self, header, targets, definitions, origin):
         """How the import will read the file's dates, as mapped: decided
