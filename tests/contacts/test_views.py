@@ -452,3 +452,20 @@ def test_exports_speak_the_users_admin_language_and_time(login, demo, anne):
         assert row[header.index("Consentement e-mail donné ou modifié le")] == (
             at_london
         )
+
+
+def test_a_tag_with_a_comma_is_quoted_in_the_page_and_the_exports(login, demo):
+    # As an import stores Mailchimp's tags cell "Amis, famille","VIP".
+    ami = contact(demo.lille, "ami@example.com", tags=["VIP", "Amis, famille"])
+    client = login("lille-manager")
+    html = client.get(reverse("distmark_contacts:inspect", args=[ami.pk]))
+    assert "&quot;Amis, famille&quot;, VIP" in html.content.decode()
+    for fmt in ("csv", "xlsx"):
+        header, row = export(client, fmt, q="ami@example.com")
+        cell = row[header.index("Tags")]
+        assert cell == '"Amis, famille", VIP'
+        # Read back as an import reads a quoted tags cell: the same two tags.
+        assert next(csv.reader([cell], skipinitialspace=True)) == [
+            "Amis, famille",
+            "VIP",
+        ]

@@ -29,7 +29,7 @@ from ..outlets.views import (
     OutletScopedObjectMixin,
 )
 from .access_log import log_access
-from .forms import contact_form_class
+from .forms import contact_form_class, tags_text
 from .models import (
     Consent,
     Contact,
@@ -100,7 +100,9 @@ def localised(chunks, language, time_zone):
 
 
 def tag_names(contact):
-    return ", ".join(sorted(tag.name for tag in contact.tags.all()))
+    """As the form shows them: a tag with a comma quoted, so that "Amis,
+    famille" stays one tag to the reader and to an import of the export."""
+    return tags_text(sorted((tag.name for tag in contact.tags.all()), key=str.casefold))
 
 
 class InChunks:
