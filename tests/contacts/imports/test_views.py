@@ -96,12 +96,22 @@ def test_dry_run_then_import_for_real(login, demo, django_capture_on_commit_call
         client.post(url("mapping", job.pk), data)
     job.refresh_from_db()
     assert job.created_count == 3 and not ours().exists()
+    # A dry run saved nothing: its page speaks of what would be.
+    dry = client.get(url("detail", job.pk)).content.decode()
+    assert "3 contacts would be created" in dry
+    assert "0 contacts would be updated" in dry
+    assert "contacts created" not in dry and "contacts updated" not in dry
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("run", job.pk))
     real = ContactImport.objects.exclude(pk=job.pk).get()
     assert response["Location"] == url("detail", real.pk)
     assert not real.dry_run and real.created_count == 3
     assert ours().filter(outlet=demo.lille).count() == 3
+    # The finished import's page gives its result, never "has started".
+    result = client.get(response["Location"]).content.decode()
+    assert "3 contacts created" in result
+    assert "would be" not in result
+    assert "The import has started." not in result
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
-from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from ...outlets.access import get_network_roles, user_is_hq
@@ -367,5 +366,6 @@ class ImportRunView(ImportObjectMixin, View):
         ImportContactsAction(job, request.user).check()
         job.save()
         start(job, request.user)
-        messages.success(request, _("The import has started."))
+        # No "has started" message: the progress page says so while it runs,
+        # and a message would stay for the next page (the finished result).
         return redirect("distmark_contact_imports:detail", pk=job.pk)
