@@ -356,5 +356,79 @@ def test_a_form_posts_only_to_its_own_pages_site(
         )
     assert response.status_code == 400
     assert "Lille Centre" not in text(response)
+    assert "Deze pagina bestaat niet." in text(response)
+    assert "Gent Korenmarkt</a>" in site_header(response)
     assert not Contact.objects.filter(email="cross@example.com").exists()
     assert not mail.outbox
+
+
+def site_header(response):
+    """The outlet's header the page shows (its name, a link home), or None."""
+    found = re.search(
+        r'<header class="dm-site-header">.*?</header>', text(response), re.S
+    )
+    return found.group(0) if found else None
+
+
+def test_the_pages_show_the_outlets_name_and_a_way_home(
+    demo, lille_page, django_capture_on_commit_callbacks
+):
+    # Within the outlet's page layout, as its pages: a visitor sees whose
+    # site this is, and can go back to its home page.
+    home = f'<a href="{on_site(demo.lille, demo.lille.home_page)}" rel="home">'
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(
+            reverse("distmark_subscribe"),
+            {"page": lille_page.pk, "email": "look@example.com"},
+            **host(demo.lille),
+        )
+    link = confirm_link()
+    asking = client.get(path_of(link), **host(demo.lille))
+    done = client.post(
+        path_of(link), {"csrfmiddlewaretoken": csrf_token(asking)}, **host(demo.lille)
+    )
+    bad = client.get(path_of(link)[:-4] + "xyz/", **host(demo.lille))
+    for response in (answer, asking, done, bad):
+        header = site_header(response)
+        assert header is not None, text(response)
+        assert home in header and "Lille Centre</a>" in header
+        # Still kept out of search engines.
+        assert '<meta name="robots" content="noindex">' in text(response)
+    # Off every outlet's site, no outlet's header.
+    nowhere = client.post(
+        reverse("distmark_subscribe"), {"page": 999999, "email": "x@example.com"}
+    )
+    assert site_header(nowhere) is None
+
+
+def test_the_confirmed_page_says_so_in_neutral_words(
+    demo, lille_page, django_capture_on_commit_callbacks
+):
+    # A title that names the subscription, not the person ("Subscribed"
+    # reads "Abonné", masculine, in French).
+    demo.lille.locale = "en"
+    demo.lille.save(update_fields=["locale"])
+    client = Client()
+    link = subscribe(
+        client,
+        demo.lille,
+        lille_page,
+        "words@example.com",
+        django_capture_on_commit_callbacks,
+    )
+    asking = client.get(path_of(link), **host(demo.lille))
+    assert "Press the button to receive news from Lille Centre by email" in (
+        text(asking)
+    )
+    for _ in range(2):  # confirmed, then already confirmed
+        response = client.post(
+            path_of(link),
+            {"csrfmiddlewaretoken": csrf_token(asking)},
+            **host(demo.lille),
+        )
+        html = text(response)
+        assert "<title>Subscription confirmed</title>" in html
+        assert "<h1>Subscription confirmed</h1>" in html
+        assert "Subscribed" not in html
+    assert "news from Lille Centre" in mail.outbox[-1].body

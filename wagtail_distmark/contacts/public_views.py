@@ -31,13 +31,15 @@ CHECK_INBOX = _(
 )
 INVALID_LINK = _("This link is invalid or has expired. Please subscribe again.")
 BACK = _("Back")
+# Names the subscription, not the person (a French "Abonné" is masculine).
+CONFIRMED_TITLE = _("Subscription confirmed")
 SUBSCRIBE_AGAIN = _("Subscribe again")
 
 # What the visitor reads when a confirmation link confirms nothing, per
 # outcome: (title, message, status, label of the link to the form).
 CONFIRM_RESULTS = {
     subscription.ALREADY_CONFIRMED: (
-        _("Subscribed"),
+        CONFIRMED_TITLE,
         _("Your subscription is already confirmed."),
         200,
         BACK,
@@ -69,14 +71,33 @@ def in_language_of(outlet):
     return translation.override(outlet_language(outlet))
 
 
-def result(request, outlet, title, message, status=200, link_url=None, link=BACK):
-    """A page of the outlet's site saying ``message``; call it in the
-    outlet's language (``in_language_of``)."""
+def outlet_page(request, outlet, template, context, status=200):
+    """``template`` as a page of ``outlet``'s site: within its layout (the
+    public base template, whose header names the outlet and links to its
+    home page), in the active language (the outlet's: call it in
+    ``in_language_of``)."""
+    home = outlet.home_page if outlet is not None else None
     response = render(
         request,
-        "wagtail_distmark/contacts/subscription/result.html",
+        template,
         {
             "outlet": outlet,
+            "outlet_home_url": home.get_url(request) if home and home.live else None,
+            **context,
+        },
+        status=status,
+    )
+    response["Content-Language"] = translation.get_language()
+    return response
+
+
+def result(request, outlet, title, message, status=200, link_url=None, link=BACK):
+    """A page of the outlet's site saying ``message``."""
+    return outlet_page(
+        request,
+        outlet,
+        "wagtail_distmark/contacts/subscription/result.html",
+        {
             "title": title,
             "message": message,
             "link_url": link_url,
@@ -84,8 +105,6 @@ def result(request, outlet, title, message, status=200, link_url=None, link=BACK
         },
         status=status,
     )
-    response["Content-Language"] = translation.get_language()
-    return response
 
 
 @require_POST
@@ -100,16 +119,18 @@ def subscribe_view(request):
     # Only a page showing a subscription form, for its own outlet.
     page_subscription = Subscription(page.specific) if page else None
     outlet = page_subscription.outlet if page_subscription else None
-    with in_language_of(outlet or outlet_of_site(request)):
-        return _subscribe(request, form, page, page_subscription)
+    # Refusals are pages of the site the visitor is on.
+    shown = outlet or outlet_of_site(request)
+    with in_language_of(shown):
+        return _subscribe(request, form, page, page_subscription, shown)
 
 
-def _subscribe(request, form, page, page_subscription):
+def _subscribe(request, form, page, page_subscription, shown):
     outlet = page_subscription.outlet if page_subscription else None
     if "email" in form.errors:
         return result(
             request,
-            outlet,
+            shown,
             _("Subscription"),
             _("Please enter a valid email address."),
             status=400,
@@ -117,12 +138,12 @@ def _subscribe(request, form, page, page_subscription):
         )
     if page is None:
         return result(
-            request, outlet, _("Subscription"), _("This page does not exist."), 400
+            request, shown, _("Subscription"), _("This page does not exist."), 400
         )
     if outlet is None:
         return result(
             request,
-            None,
+            shown,
             _("Subscription"),
             _("This page has no subscription form."),
             400,
@@ -172,24 +193,22 @@ def confirm_view(request, token):
 
 def _confirmation_page(request, token, link, outlet):
     if link.outcome == subscription.PENDING:
-        response = render(
+        return outlet_page(
             request,
+            outlet,
             "wagtail_distmark/contacts/subscription/confirm.html",
             {
-                "outlet": outlet,
                 "title": _("Confirm your subscription to %(outlet)s")
                 % {"outlet": outlet.name},
                 "action_url": request.path,
             },
         )
-        response["Content-Language"] = translation.get_language()
-        return response
     form_url = subscription_form_url(request, outlet, link.page_id)
     if link.outcome == subscription.CONFIRMED:
         return result(
             request,
             outlet,
-            _("Subscribed"),
+            CONFIRMED_TITLE,
             _("Thank you: you will receive news from %(outlet)s.")
             % {"outlet": outlet.name},
             link_url=form_url,
