@@ -77,8 +77,8 @@ def test_a_mailchimp_export_imports_with_only_the_consent_confirmed(
     tab.get_by_role("button", name="Start the dry run").click()
 
     expect(tab.get_by_role("heading", name="What the import would do")).to_be_visible()
-    expect(tab.get_by_text("30 contacts created")).to_be_visible()
-    expect(tab.get_by_text("0 rows rejected")).to_be_visible()
+    expect(tab.get_by_text("30 contacts would be created")).to_be_visible()
+    expect(tab.get_by_text("0 rows would be rejected")).to_be_visible()
     lille = Contact.objects.filter(outlet=live_demo.lille)
     assert not lille.filter(email__endswith="@mailchimp.example").exists()
     tab.get_by_role("button", name="Import this file for real").click()
