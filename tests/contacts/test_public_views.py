@@ -14,6 +14,7 @@ from django.core import mail
 from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
+from wagtail.models import Page, Site
 
 from tests.contacts.test_subscription import confirm_link, plain, subscription_page
 from wagtail_distmark.conf import distmark_settings
@@ -432,3 +433,22 @@ def test_the_confirmed_page_says_so_in_neutral_words(
         assert "<h1>Subscription confirmed</h1>" in html
         assert "Subscribed" not in html
     assert "news from Lille Centre" in mail.outbox[-1].body
+
+
+def test_a_site_rooted_above_the_outlets_takes_no_post_for_their_pages(
+    client, demo, lille_page, django_capture_on_commit_callbacks
+):
+    # An HQ site whose root holds every outlet's pages: Lille's page is still
+    # Lille's site's (Wagtail gives a page the site with the deepest root).
+    Site.objects.create(
+        hostname="hq.localhost", port=80, root_page=Page.get_first_root_node()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("distmark_subscribe"),
+            {"page": lille_page.pk, "email": "above@example.com"},
+            HTTP_HOST="hq.localhost",
+        )
+    assert response.status_code == 400
+    assert not Contact.objects.filter(email="above@example.com").exists()
+    assert not mail.outbox

@@ -22,7 +22,7 @@ from .subscription import (
     client_address,
     outlet_language,
     outlet_of_site,
-    site_pages,
+    page_of_site,
 )
 
 CHECK_INBOX = _(
@@ -114,8 +114,7 @@ def subscribe_view(request):
     page_id = form.cleaned_data.get("page")
     # Only a page of the site the form was posted to: another outlet's page
     # is answered as one that does not exist here.
-    site = Site.find_for_request(request)
-    page = site_pages(site).filter(pk=page_id).first() if page_id else None
+    page = page_of_site(page_id, Site.find_for_request(request))
     # Only a page showing a subscription form, for its own outlet.
     page_subscription = Subscription(page.specific) if page else None
     outlet = page_subscription.outlet if page_subscription else None

@@ -213,13 +213,16 @@ def outlet_of_site(request):
     return Outlet.objects.filter(site=site).first() if site else None
 
 
-def site_pages(site, *, live=True):
-    """The pages of ``site`` (its root and below), live ones by default;
-    none without a site."""
-    if site is None:
-        return Page.objects.none()
-    pages = Page.objects.descendant_of(site.root_page, inclusive=True)
-    return pages.live() if live else pages
+def page_of_site(page_id, site, *, live=True):
+    """Page ``page_id`` (live ones only by default) if ``site`` is its own
+    site, else None. Its own site is the one Wagtail gives it: the site with
+    the deepest root above it (an outlet's, not an HQ site rooted higher)."""
+    pages = Page.objects.live() if live else Page.objects.all()
+    page = pages.filter(pk=page_id).first() if page_id else None
+    owner = page.get_site() if page is not None else None
+    if owner is None or site is None or owner.pk != site.pk:
+        return None
+    return page
 
 
 def confirmation_token(contact, page):
@@ -359,7 +362,7 @@ def answered_on(link, site):
         return site is not None and site.pk == link.contact.outlet.site_id
     if link.page_id is None or not Page.objects.filter(pk=link.page_id).exists():
         return link.contact is None
-    return site_pages(site, live=False).filter(pk=link.page_id).exists()
+    return page_of_site(link.page_id, site, live=False) is not None
 
 
 def _page_id(data):
