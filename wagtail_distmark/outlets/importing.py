@@ -479,6 +479,7 @@ class OutletImporter:
             # Fetched once: onboarding would otherwise look it up per row.
             self.network = ensure_network()
             self.regions = {}
+            self.regions_by_name = {}
             self.region_keys = {}
             # Regions this import created, by the file's spelling (which is
             # their name, not their slug), for the rows that follow.
@@ -494,15 +495,23 @@ class OutletImporter:
 
     def _add_region(self, region):
         self.regions[region.slug] = region
+        # A region's exact name names it too (a file made before the region
+        # was created, or re-imported after it was), unless two share it.
+        named = self.regions_by_name
+        named[region.name] = None if region.name in named else region
         parts = region.name.split(REGION_NAME_PARTS_SEPARATOR)
         for text in (region.slug, region.name, *parts):
             for key in _region_keys(text):
                 self.region_keys.setdefault(key, region)
 
     def _region(self, value):
-        """The region a row's region value names: a slug, or the spelling
-        of a region this import created."""
-        return self.regions.get(value) or self.created_regions.get(value)
+        """The region a row's region value names: a slug, a region's exact
+        name, or the spelling of a region this import created."""
+        return (
+            self.regions.get(value)
+            or self.regions_by_name.get(value)
+            or self.created_regions.get(value)
+        )
 
     def _near_duplicate(self, region_slug):
         """The existing region ``region_slug`` would near-duplicate, if any."""
