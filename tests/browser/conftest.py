@@ -67,6 +67,10 @@ def page(browser, live_server, transactional_db, django_db_serialized_rollback):
     """
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
+    # A save answers in well under a second alone, but CI runs the SQLite and
+    # PostgreSQL suites side by side on two cores: a save that merges and
+    # checks a page has taken over 15 s there while the other suite was busy.
+    context.set_default_navigation_timeout(45_000)
     page = context.new_page()
     yield page
     context.close()
