@@ -1,9 +1,12 @@
-"""The blocks HQ fills the brand kit with: logos, colours and fonts."""
+"""The blocks HQ fills the brand kit with: logos, colours, fonts and the
+legal links every outlet site's footer shows."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
+
+from ..links import validate_link
 
 
 class LogoBlock(blocks.StructBlock):
@@ -53,3 +56,19 @@ class FontBlock(blocks.StructBlock):
     class Meta:
         icon = "bold"
         label = _("Font")
+
+
+class LegalLinkBlock(blocks.StructBlock):
+    """A link every outlet site's footer shows: legal notice, privacy policy."""
+
+    label = blocks.CharBlock(label=_("Text"), max_length=80)
+    link = blocks.CharBlock(
+        label=_("Link"),
+        max_length=500,
+        validators=[validate_link],
+        help_text=_("For example https://www.example.com/legal or /privacy"),
+    )
+
+    class Meta:
+        icon = "link"
+        label = _("Legal link")

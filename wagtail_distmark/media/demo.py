@@ -118,6 +118,13 @@ def ensure_brand_kit(logo):
             },
         ),
     ]
+    kit.legal_links = [
+        (
+            "link",
+            {"label": "Legal notice", "link": "https://www.distmark.example/legal/"},
+        ),
+        ("link", {"label": "Privacy", "link": "https://www.distmark.example/privacy/"}),
+    ]
     kit.tone_of_voice = (
         "<p>We speak to neighbours: warm, short and concrete. Say what is on "
         "offer, where and until when.</p><ul><li>Use “you”, never “customers”.</li>"

@@ -17,7 +17,7 @@ from wagtail.documents import get_document_model_string
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model_string
 
-from .blocks import ColourBlock, FontBlock, LogoBlock
+from .blocks import ColourBlock, FontBlock, LegalLinkBlock, LogoBlock
 
 
 def today():
@@ -139,6 +139,15 @@ class BrandKit(BaseGenericSetting):
         blank=True,
         features=["h3", "bold", "italic", "ol", "ul", "link"],
         help_text=_("How the brand speaks: words to use and to avoid, examples."),
+    )
+    legal_links = StreamField(
+        [("link", LegalLinkBlock())],
+        verbose_name=_("legal links"),
+        blank=True,
+        help_text=_(
+            "Shown in the footer of every outlet site: legal notice, privacy "
+            "policy, terms of sale."
+        ),
     )
     contact = models.CharField(
         _("brand questions"),
