@@ -22,6 +22,7 @@ from .models import (
     Contact,
     ContactTag,
     Suppression,
+    email_hash,
     is_yearless,
     normalise_email,
     yearless_birthday,
@@ -360,6 +361,33 @@ def contact_form_class(user, instance=None):
     if instance is not None and instance.pk:
         fields = [name for name in fields if name != "outlet"]
     return modelform_factory(Contact, form=ContactForm, fields=fields)
+
+
+class ManualSuppressionForm(WagtailAdminModelForm):
+    """HQ suppresses an address by hand: only its hash is stored."""
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("Stored as a hash only: the address itself is not kept."),
+    )
+
+    class Meta:
+        model = Suppression
+        fields = ["source"]
+
+    def clean_email(self):
+        email = normalise_email(self.cleaned_data["email"])
+        if Suppression.is_suppressed(email):
+            raise ValidationError(
+                _("This address is already on the suppression list."),
+                code="suppressed",
+            )
+        return email
+
+    def save(self, commit=True):
+        self.instance.email_hash = email_hash(self.cleaned_data["email"])
+        self.instance.reason = Suppression.Reason.MANUAL
+        return super().save(commit=commit)
 
 
 __all__ = ["ContactForm", "contact_form_class", "Consent"]

@@ -468,3 +468,33 @@ class ContactDataExportView(OutletScopedObjectMixin, generic.InspectView):
             f'attachment; filename="contact-{self.object.pk}.json"'
         )
         return response
+
+
+# The suppression list ------------------------------------------------------------
+
+
+class SuppressionIndexView(generic.IndexView):
+    def get_delete_url(self, instance):
+        # Only a suppression HQ added by hand may be withdrawn.
+        if self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "delete", instance
+        ):
+            return super().get_delete_url(instance)
+        return None
+
+
+class SuppressionCreateView(generic.CreateView):
+    def get_success_buttons(self):
+        # A suppression is not edited afterwards: no "Edit" button.
+        return []
+
+
+class SuppressionDeleteView(generic.DeleteView):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # Wagtail checks the model-level permission; evidence (a bounce, a
+        # complaint, an unsubscription, an erasure) is never deleted.
+        if not self.permission_policy.user_has_permission_for_instance(
+            request.user, "delete", self.object
+        ):
+            raise PermissionDenied

@@ -3,11 +3,12 @@ attribute definitions (HQ)."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from ..outlets.viewsets import OutletScopedModelViewSet
-from . import views
+from . import forms, views
 from .models import AttributeDefinition, Contact, ContactAccess, Suppression
 from .permissions import contact_permission_policy
 
@@ -47,16 +48,61 @@ class HQOnlyModelViewSet(ModelViewSet):
     inspect_view_enabled = False
 
 
-class SuppressionViewSet(HQOnlyModelViewSet):
+class EvidenceViewSet(HQOnlyModelViewSet):
+    """HQ's view of a record kept as evidence: listed and inspected, written only
+    by the app itself. The views that would rewrite it are not routed at all
+    (a crafted request is a 404) and no screen links to them; the model's
+    permission policy (``permissions.EvidencePermissionPolicy``) refuses them too.
+    """
+
+    inspect_view_enabled = True
+    #: Which of "add", "edit" and "delete" this screen offers.
+    writable_views = ()
+
+    def get_urlpatterns(self):
+        unrouted = {"add", "edit", "delete", "copy"} - set(self.writable_views)
+        return [p for p in super().get_urlpatterns() if p.name not in unrouted]
+
+    def get_form_class(self, for_update=False):
+        # Wagtail builds every view before the routes are filtered: a screen
+        # without a form still needs a (never used) form class.
+        return None
+
+    def get_common_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_common_view_kwargs(**kwargs)
+        for name in ("add", "edit", "delete"):
+            if name not in self.writable_views:
+                view_kwargs[f"{name}_url_name"] = None
+        return view_kwargs
+
+    @property
+    def url_finder_class(self):
+        # Links to an entry (history, usage) open its inspect view.
+        return type(
+            "_EvidenceURLFinder",
+            (ModelAdminURLFinder,),
+            {"edit_url_name": self.get_url_name("inspect")},
+        )
+
+
+class SuppressionViewSet(EvidenceViewSet):
+    """Bounces, complaints, unsubscriptions and erasures are evidence: never
+    edited or deleted. HQ may suppress an address by hand, and withdraw only
+    such a suppression of its own."""
+
     model = Suppression
     icon = "cross"
     menu_label = _("Suppression list")
     list_display = ["__str__", "reason", "source", "created_at"]
     list_filter = ["reason"]
     search_backend_name = None
-    form_fields = ["reason", "source"]
-    add_view_enabled = False
-    edit_view_enabled = False
+    writable_views = ("add", "delete")
+    index_view_class = views.SuppressionIndexView
+    add_view_class = views.SuppressionCreateView
+    delete_view_class = views.SuppressionDeleteView
+
+    def get_form_class(self, for_update=False):
+        return forms.ManualSuppressionForm
 
 
 class AttributeDefinitionViewSet(HQOnlyModelViewSet):
@@ -67,7 +113,9 @@ class AttributeDefinitionViewSet(HQOnlyModelViewSet):
     form_fields = ["label", "key", "type", "choices", "visibility"]
 
 
-class ContactAccessViewSet(HQOnlyModelViewSet):
+class ContactAccessViewSet(EvidenceViewSet):
+    """The access log: append-only, listed and inspected by HQ."""
+
     model = ContactAccess
     icon = "history"
     menu_label = _("Access log")
@@ -75,10 +123,15 @@ class ContactAccessViewSet(HQOnlyModelViewSet):
     list_filter = ["action", "outlet"]
     search_backend_name = None
     search_fields = ["username"]
-    add_view_enabled = False
-    edit_view_enabled = False
-    delete_view_enabled = False
-    form_fields = ["action"]
+    inspect_view_fields = [
+        "created_at",
+        "username",
+        "action",
+        "outlet",
+        "contact_count",
+        "contact_ids",
+        "detail",
+    ]
 
 
 #: The hook other capabilities register their items of the Contacts menu with
