@@ -33,3 +33,9 @@ STORAGES = {  # noqa: F405
         "OPTIONS": {"location": PRIVATE_FILES},
     },
 }
+
+# The demo command gives its users their outlet's admin language (Lille's
+# editor French, Gent's Dutch). Most tests read the admin in English, so the
+# shared demo fixture leaves languages unset; the tests of the languages
+# themselves turn this on and run the command again.
+DISTMARK_DEMO_USER_LANGUAGES = False

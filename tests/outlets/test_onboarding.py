@@ -1,16 +1,21 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
     GroupPagePermission,
     Site,
 )
+from wagtail.users.models import UserProfile
 
 from wagtail_distmark.media.services import brand_library
 from wagtail_distmark.outlets.models import Outlet
-from wagtail_distmark.outlets.onboarding import onboard_outlet
+from wagtail_distmark.outlets.onboarding import (
+    apply_outlet_user_defaults,
+    onboard_outlet,
+)
 
 
 def test_onboarding_creates_site_tree_collection_and_groups(demo):
@@ -126,3 +131,62 @@ def test_onboarding_cost_does_not_grow_with_the_region(demo):
     assert region_collection.get_last_child().name == "Aa"
     assert region_collection.numchild == region_collection.get_children().count()
     assert Collection.find_problems() == ([], [], [], [], [])
+
+
+def create_user_as_hq(client, username, *groups):
+    response = client.post(
+        reverse("wagtailusers_users:add"),
+        {
+            "username": username,
+            "email": f"{username}@distmark.example",
+            "first_name": "New",
+            "last_name": "Colleague",
+            "password1": "a-long-demo-password-1",
+            "password2": "a-long-demo-password-1",
+            "groups": [group.pk for group in groups],
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    user = get_user_model().objects.get(username=username)
+    return UserProfile.get_for_user(user)
+
+
+def test_a_new_outlet_user_works_in_the_outlets_language_and_time_zone(login, demo):
+    client = login("hq")
+    profile = create_user_as_hq(client, "gent-editor-2", demo.gent.editors_group)
+    assert (profile.preferred_language, profile.current_time_zone) == (
+        "nl",
+        "Europe/Brussels",
+    )
+    profile = create_user_as_hq(client, "lille-manager-2", demo.lille.managers_group)
+    assert profile.preferred_language == "fr"
+
+    # Their admin speaks it at once.
+    client.force_login(profile.user)
+    assert (
+        '<html lang="fr"' in client.get(reverse("wagtailadmin_home")).content.decode()
+    )
+
+
+def test_outlet_defaults_never_replace_a_users_own_choice(demo):
+    user = get_user_model().objects.create_user("bilingual")
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    user.groups.add(demo.gent.editors_group)
+    apply_outlet_user_defaults(user)
+    profile.refresh_from_db()
+    assert (profile.preferred_language, profile.current_time_zone) == (
+        "en",
+        "Europe/Brussels",
+    )
+
+
+def test_a_user_of_outlets_speaking_different_languages_keeps_the_default(login, demo):
+    profile = create_user_as_hq(
+        login("hq"),
+        "north-floater",
+        demo.lille.editors_group,
+        demo.gent.editors_group,
+    )
+    assert (profile.preferred_language, profile.current_time_zone) == ("", "")

@@ -9,6 +9,10 @@ command and the demo all call it. It creates, or none of it is kept:
 * its editors and managers groups, with page permissions on its root only and
   collection permissions on its collection only;
 * permissions for the managers of every region above it.
+
+A person who joins an outlet's groups later gets the outlet's language and
+time zone as their admin defaults (``apply_outlet_user_defaults()``), unless
+they chose their own.
 """
 
 from dataclasses import dataclass
@@ -17,7 +21,7 @@ import swapper
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.actions.create import CreateAction
@@ -575,6 +579,45 @@ class OffboardOutletAction(DeleteAction):
             for group in groups:
                 group.delete()
         return result
+
+
+def outlet_user_defaults(user):
+    """(language, time zone) of the outlets whose groups ``user`` is in, or
+    ``(None, None)`` when they have none or several that disagree."""
+    group_ids = list(user.groups.values_list("pk", flat=True))
+    spoken = set(
+        Outlet.objects.filter(
+            Q(editors_group_id__in=group_ids) | Q(managers_group_id__in=group_ids)
+        ).values_list("locale", "timezone")
+    )
+    if len(spoken) != 1:
+        return None, None
+    return spoken.pop()
+
+
+def apply_outlet_user_defaults(user):
+    """Give an outlet's new user the outlet's language and time zone in the
+    admin, so a French store's editor gets a French admin with French dates.
+
+    Only fills what the user has not chosen themselves (Wagtail's account
+    settings), so calling it again never overrides a choice.
+    """
+    from wagtail.users.models import UserProfile
+
+    language, time_zone = outlet_user_defaults(user)
+    if language is None:
+        return None
+    profile = UserProfile.get_for_user(user)
+    changed = []
+    if not profile.preferred_language:
+        profile.preferred_language = language
+        changed.append("preferred_language")
+    if not profile.current_time_zone:
+        profile.current_time_zone = time_zone
+        changed.append("current_time_zone")
+    if changed:
+        profile.save(update_fields=changed)
+    return profile
 
 
 def onboard_outlet(

@@ -9,6 +9,7 @@ from .onboarding import (
     OffboardOutletAction,
     OnboardOutletAction,
     UpdateOutletAction,
+    apply_outlet_user_defaults,
 )
 from .permission_policies import OutletScopedPermissionPolicy
 from .roles import OUTLET_ACTION_ROLES
@@ -42,3 +43,10 @@ def register_outlet_home_page_viewset():
 @hooks.register("register_admin_urls")
 def register_outlet_import_urls():
     return import_views.admin_urls()
+
+
+@hooks.register("after_create_user")
+def give_new_outlet_users_their_outlets_language(request, user):
+    # A user HQ creates straight into an outlet's group works in the
+    # outlet's language and time zone until they choose otherwise.
+    apply_outlet_user_defaults(user)

@@ -3,6 +3,7 @@
 Idempotent: a second run finds everything in place and changes nothing.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.db import transaction
 from wagtail_distmark.conf import distmark_settings
 from wagtail_distmark.outlets.models import Outlet, Region
 from wagtail_distmark.outlets.onboarding import (
+    apply_outlet_user_defaults,
     create_region,
     ensure_network,
     onboard_outlet,
@@ -83,7 +85,31 @@ USERS = {
     "north-manager": ("Nora", "Noord", ("region", "north")),
 }
 
+# Admin language and time zone of the users outside any outlet (outlet users
+# get their outlet's). The network's regional manager for Lille and Gent
+# works in French.
+NETWORK_USER_PREFERENCES = {
+    "hq": ("en", "Europe/Paris"),
+    "north-manager": ("fr", "Europe/Paris"),
+}
+
 OPENING_HOURS = [(day, "09:30", "19:00") for day in range(0, 6)]
+
+
+def set_demo_user_preferences(user):
+    """Lille's editor gets a French admin, Gent's a Dutch one, as onboarding
+    gives any outlet's new user; a language a user chose stays."""
+    if user.username not in NETWORK_USER_PREFERENCES:
+        apply_outlet_user_defaults(user)
+        return
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    if not profile.preferred_language:
+        language, time_zone = NETWORK_USER_PREFERENCES[user.username]
+        profile.preferred_language = language
+        profile.current_time_zone = profile.current_time_zone or time_zone
+        profile.save(update_fields=["preferred_language", "current_time_zone"])
 
 
 class Command(BaseCommand):
@@ -138,6 +164,8 @@ class Command(BaseCommand):
                 user.save()
                 self.stdout.write(f"Created user {username}")
             user.groups.add(self._group_for(kind, slug, network))
+            if getattr(settings, "DISTMARK_DEMO_USER_LANGUAGES", True):
+                set_demo_user_preferences(user)
 
         from wagtail_distmark.inheritance.demo import ensure_spring_promotion
 
