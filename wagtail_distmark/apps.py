@@ -12,6 +12,7 @@ class WagtailDistmarkAppConfig(AppConfig):
         # Object permissions are declared with django-rules; importing the module
         # registers them whether or not the project lists rules' autodiscovery app.
         from . import rules  # noqa: F401
+        from . import system_checks as app_checks  # noqa: F401
         from .contacts import system_checks as contact_checks  # noqa: F401
         from .isolation import system_checks as isolation_checks  # noqa: F401
         from .media import system_checks as media_checks  # noqa: F401
