@@ -6,6 +6,7 @@ from django.core import mail
 from django.urls import reverse
 from wagtail.models import PageLogEntry, TaskState, WorkflowState
 
+from tests.inheritance.editing import local_zone_rich_text
 from tests.workflows.flow import (
     act,
     current_task_state,
@@ -487,3 +488,71 @@ def test_approving_from_the_editor_without_changes_publishes(login, demo, client
     page.refresh_from_db()
     assert page.live
     assert page.revisions.count() == revisions
+
+
+# HQ review counts what changed since the page last went live ---------------------
+
+CUSTOMISED = {
+    f"overrides-v-{spring.HERO_ID}-subtitle": "Le printemps à Lille",
+    f"overrides-v-{spring.PROMOTION_ID}-discount_percent": "12",
+    f"overrides-hide-{spring.SIGNATURE_ID}": "1",
+    **local_zone_rich_text("<p>Atelier semis samedi.</p>"),
+}
+
+
+def test_hq_reviews_a_big_change_once_not_every_later_date_change(login, demo, client):
+    page = spring_page(demo.lille)
+    login("lille-editor")
+    # Four blocks customised (the open day's date, which HQ asks for, aside).
+    submit(client, page, **CUSTOMISED)
+    client.force_login(demo.users["lille-manager"])
+    act(client, page, "approve")
+    state = current_task_state(page)
+    assert isinstance(state.task.specific, HQReviewTask)
+    assert state.reason == "4 blocks changed (limit 3)."
+    client.force_login(demo.users["hq"])
+    act(client, page, "approve")
+    page.refresh_from_db()
+    assert page.live
+    # Later, only the date of the open day changes: no HQ review.
+    client.force_login(demo.users["lille-editor"])
+    submit(
+        client,
+        page,
+        **CUSTOMISED,
+        **{f"overrides-v-{spring.EVENT_ID}-date": "2027-04-17"},
+    )
+    client.force_login(demo.users["lille-manager"])
+    act(client, page, "approve")
+    page.refresh_from_db()
+    assert page.current_workflow_state is None
+    assert page.live and not page.has_unpublished_changes
+    skip = PageLogEntry.objects.filter(
+        page=page, action="wagtail_distmark.workflow.skip"
+    ).latest("pk")
+    assert "no HQ review needed" in skip.message
+
+
+def test_one_more_block_changed_after_going_live_counts_alone(login, demo, client):
+    page = spring_page(demo.lille)
+    login("lille-editor")
+    submit(client, page, **CUSTOMISED)
+    client.force_login(demo.users["lille-manager"])
+    act(client, page, "approve")
+    client.force_login(demo.users["hq"])
+    act(client, page, "approve")
+    # Back to HQ's hero subtitle and another discount: two blocks changed.
+    client.force_login(demo.users["lille-editor"])
+    customised = {
+        **CUSTOMISED,
+        f"overrides-v-{spring.HERO_ID}-subtitle": (
+            "Fresh ideas for your home, in every store"
+        ),
+        f"overrides-v-{spring.PROMOTION_ID}-discount_percent": "8",
+    }
+    submit(client, page, **customised)
+    page.refresh_from_db()
+    task = HQReviewTask.objects.get()
+    latest = page.get_latest_revision().as_object()
+    task.review_when_blocks_changed_over = 1
+    assert task.review_reasons(latest) == ["2 blocks changed (limit 1)."]

@@ -24,6 +24,7 @@ from wagtail.models import AbstractGroupApprovalTask, Task, TaskState
 
 from ..outlets.access import get_network_roles
 from .approvers import approver_groups, approvers_for
+from .changes import changed_block_count
 from .checks import run_checks
 from .objects import objects_in_reach_q, outlet_for, outlet_ids_for_objects
 
@@ -234,8 +235,9 @@ class HQReviewTask(AbstractGroupApprovalTask):
         null=True,
         blank=True,
         help_text=_(
-            "HQ reviews when the outlet changed or hid more than this many "
-            "template blocks. Leave empty to ignore."
+            "HQ reviews when the outlet changed, hid or showed again more than "
+            "this many blocks since the page last went live (required blocks, "
+            "such as an event's date, never count). Leave empty to ignore."
         ),
     )
     review_when_discount_over = models.PositiveSmallIntegerField(
@@ -313,7 +315,8 @@ class HQReviewTask(AbstractGroupApprovalTask):
         subject = ComplianceSubject(obj)
         reasons = []
         if self.review_when_blocks_changed_over is not None:
-            changed = subject.changed_block_count
+            # Since the live version: HQ reviewed (or let through) the rest.
+            changed = changed_block_count(obj)
             if changed > self.review_when_blocks_changed_over:
                 reasons.append(
                     gettext("%(count)s blocks changed (limit %(limit)s).")
