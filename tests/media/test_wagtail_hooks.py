@@ -1,5 +1,7 @@
 """The image chooser, as outlets and HQ use it."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -66,3 +68,39 @@ def test_outlets_search_the_chooser(login, assets):
     titles = {image.title for image in response.context["results"]}
     assert "Expired visual" not in titles
     assert "Spring 2026 campaign visual" in titles
+
+
+# The dashboard's summary ---------------------------------------------------------
+
+SUMMARY_COUNT = {
+    "images": re.compile(r'href="/admin/images/">\s*([\d,]+) Images?\b'),
+    "documents": re.compile(r'href="/admin/documents/">\s*([\d,]+) Documents?\b'),
+}
+
+
+def dashboard_count(client, what):
+    html = client.get("/admin/").content.decode()
+    match = SUMMARY_COUNT[what].search(html)
+    return int(match.group(1).replace(",", "")) if match else None
+
+
+def listing_count(client, what):
+    response = client.get(f"/admin/{what}/")
+    assert response.status_code == 200
+    return response.context["page_obj"].paginator.count
+
+
+@pytest.mark.parametrize("username", ["lille-editor", "gent-editor", "hq"])
+def test_the_dashboard_counts_the_images_the_listing_shows(login, assets, username):
+    client = login(username)
+    shown = listing_count(client, "images")
+    assert dashboard_count(client, "images") == shown
+    if username == "gent-editor":
+        # Brand images are chosen from the brand library, not listed as theirs.
+        assert shown == 0
+
+
+@pytest.mark.parametrize("username", ["lille-editor", "gent-editor", "hq"])
+def test_the_dashboard_counts_the_documents_the_listing_shows(login, username):
+    client = login(username)
+    assert dashboard_count(client, "documents") == listing_count(client, "documents")
