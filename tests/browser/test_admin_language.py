@@ -1,0 +1,86 @@
+"""The admin in its user's language, in Chromium, as the demo sets it up.
+
+1. lille-editor signs in and reads a French admin: French words, French
+   dates in listings (25/04/1980, never the US 04/25/1980), and a date picker
+   whose calendar names the months in French.
+2. north-manager (a French admin) edits Gent's "Spring promotion": the preview
+   beside the form speaks Gent's Dutch, and follows what they type without a
+   click on "Refresh" (Wagtail's live preview).
+"""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+from django.utils.dates import MONTHS
+from playwright.sync_api import expect
+
+from tests.browser.forms import set_date
+from wagtail_distmark.contacts.models import Contact
+from wagtail_distmark.inheritance import demo as spring
+from wagtail_distmark.inheritance.models import LocalPage
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo_languages(live_demo, settings):
+    """The demo as `make demo` leaves it: its users have their languages."""
+    settings.DISTMARK_DEMO_USER_LANGUAGES = True
+    call_command("distmark_demo", port=80, stdout=StringIO())
+    return live_demo
+
+
+def test_lille_editor_reads_a_french_admin_with_french_dates(
+    admin_login, demo_languages
+):
+    contact = Contact.objects.filter(outlet=demo_languages.lille).first()
+    Contact.objects.filter(pk=contact.pk).update(birthday=datetime.date(1980, 4, 25))
+
+    page = admin_login("lille-editor")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page).to_have_title("Tableau de bord - Wagtail")
+
+    page.goto(f"{demo_languages.url}/admin/distmark_contacts/?q={contact.email}")
+    listing = page.locator("table.listing")
+    expect(listing).to_contain_text("25/04/1980")
+    expect(listing).not_to_contain_text("04/25/1980")
+
+    lille_page = LocalPage.objects.get(
+        outlet=demo_languages.lille, hq_template__slug=spring.SPRING_SLUG
+    )
+    page.goto(f"{demo_languages.url}/admin/pages/{lille_page.pk}/edit/")
+    page.locator(f"#overrides-v-{spring.EVENT_ID}-date").click()
+    # The picker opens on today's month (the browser's), named in French.
+    today = datetime.date.today()
+    with translation.override("fr"):
+        month = str(MONTHS[today.month])
+    calendar = page.locator(".xdsoft_datetimepicker:visible")
+    expect(calendar.locator(".xdsoft_label.xdsoft_month")).to_contain_text(
+        month, ignore_case=True
+    )
+
+
+def test_preview_speaks_the_outlets_language_and_follows_typing(
+    admin_login, demo_languages
+):
+    gent_page = LocalPage.objects.get(
+        outlet=demo_languages.gent, hq_template__slug=spring.SPRING_SLUG
+    )
+    page = admin_login("north-manager")
+    page.goto(f"{demo_languages.url}/admin/pages/{gent_page.pk}/edit/")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    # The open day's date is required: the preview waits for a valid form.
+    set_date(page, f"#overrides-v-{spring.EVENT_ID}-date", "2027-04-10")
+    page.locator('[data-side-panel-toggle="preview"]').click()
+    preview = page.frame_locator("iframe.w-preview__iframe >> nth=-1")
+    # Gent's page in Dutch, whatever the admin's language.
+    expect(preview.locator("body")).to_contain_text("10 april 2027")
+    expect(preview.locator("body")).not_to_contain_text("avril")
+
+    subtitle = "Lente op de Korenmarkt, elke zaterdag"
+    page.locator(f"#overrides-v-{spring.HERO_ID}-subtitle").fill(subtitle)
+    # No click on "Refresh": the preview follows the form by itself.
+    expect(preview.locator("body")).to_contain_text(subtitle)
