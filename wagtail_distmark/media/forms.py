@@ -91,6 +91,23 @@ class BrandDocumentForm(OneFileErrorMixin, BaseDocumentForm):
         WAGTAILDOCS_DOCUMENT_FORM_BASE = "wagtail_distmark.media.forms.BrandDocumentForm"
     """
 
+    def _update_errors(self, errors):
+        # Wagtail's multiple uploader edits documents with a form that has no
+        # "file" field, yet the model's check of WAGTAILDOCS_EXTENSIONS
+        # reports on "file" (on an empty name for an upload held until its
+        # details are filled in): Django would raise ValueError. The uploader
+        # checked the file, with this form's rules, when it arrived.
+        if "file" not in self.fields and "file" in getattr(errors, "error_dict", {}):
+            others = {
+                field: messages
+                for field, messages in errors.error_dict.items()
+                if field != "file"
+            }
+            if not others:
+                return
+            errors = ValidationError(others)
+        super()._update_errors(errors)
+
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")
         if uploaded is None or not hasattr(uploaded, "content_type"):
