@@ -11,6 +11,7 @@ from wagtail_distmark.blocks.base import (
     DistributableBlock,
     LocalZoneBlock,
     distributable,
+    local_error,
 )
 from wagtail_distmark.blocks.library import EventBlock, HeroBlock, PromotionBlock
 
@@ -58,7 +59,7 @@ def test_only_optional_blocks_can_be_hidden():
     assert not hero.is_hidable({"local_policy": REQUIRED})
 
 
-def test_fingerprint_changes_with_rules_not_with_content():
+def test_an_override_fits_until_hqs_rules_exclude_it():
     promotion = PromotionBlock()
     base = raw(
         promotion,
@@ -68,11 +69,19 @@ def test_fingerprint_changes_with_rules_not_with_content():
         local_policy=EDITABLE,
         open_fields=["discount_percent"],
     )
-    digest = promotion.settings_fingerprint(base)
-    assert promotion.settings_fingerprint({**base, "title": "Other"}) == digest
-    assert promotion.settings_fingerprint({**base, "max_discount": 15}) != digest
-    assert promotion.settings_fingerprint({**base, "local_policy": REQUIRED}) != digest
-    assert promotion.settings_fingerprint({**base, "open_fields": []}) != digest
+    override = {"type": "promotion", "values": {"discount_percent": 18}}
+    assert promotion.override_fits_rules(base, override)
+    assert promotion.override_fits_rules({**base, "title": "Other"}, override)
+    assert promotion.override_fits_rules({**base, "max_discount": 40}, override)
+    assert promotion.override_fits_rules({**base, "local_policy": REQUIRED}, override)
+    assert not promotion.override_fits_rules({**base, "max_discount": 15}, override)
+    assert not promotion.override_fits_rules({**base, "local_policy": LOCKED}, override)
+    assert not promotion.override_fits_rules(
+        {**base, "open_fields": ["title"]}, override
+    )
+    hidden = {"type": "promotion", "values": {}, "hidden": True}
+    assert not promotion.override_fits_rules(base, hidden)
+    assert promotion.override_fits_rules({**base, "local_policy": OPTIONAL}, hidden)
 
 
 def test_required_block_needs_its_required_open_fields_or_any_optional_one():
@@ -163,16 +172,42 @@ def test_a_required_field_hq_filled_in_may_be_kept():
     assert event.missing_required_fields(value, filled=()) == ()
 
 
-def test_fingerprint_follows_the_content_fields_rules_depend_on():
+def test_an_override_is_rechecked_when_hq_changes_what_clean_local_reads():
     class PricedBlock(DistributableBlock):
         price = blocks.IntegerBlock()
         name = blocks.CharBlock()
 
         class Meta:
-            rules_depend_on = ("price",)
+            local_fields = ("price",)
+
+        def clean_local(self, hq_value, value):
+            if abs(value["price"] - hq_value["price"]) > 2:
+                raise local_error(price="Too far from HQ's price.")
+            return value
 
     block = PricedBlock()
     base = {"price": 8, "name": "Wine", "local_policy": EDITABLE}
-    digest = block.settings_fingerprint(base)
-    assert block.settings_fingerprint({**base, "price": 12}) != digest
-    assert block.settings_fingerprint({**base, "name": "Beer"}) == digest
+    override = {"type": "priced", "values": {"price": 9}}
+    assert block.override_fits_rules({**base, "name": "Beer"}, override)
+    assert block.override_fits_rules({**base, "price": 10}, override)
+    assert not block.override_fits_rules({**base, "price": 12}, override)
+
+
+def test_hqs_multiple_choice_settings_are_checkboxes_in_the_template_editor(
+    client, demo
+):
+    """A native multi-select drops every other choice on a plain click."""
+    from html import unescape
+
+    from wagtail_distmark.inheritance import demo as spring
+    from wagtail_distmark.inheritance.models import TemplatePage
+
+    template = TemplatePage.objects.get(slug=spring.SPRING_SLUG)
+    client.force_login(demo.users["hq"])
+    page = client.get(f"/admin/pages/{template.pk}/edit/").content.decode()
+    # The block definitions travel as telepath JSON (in an HTML attribute),
+    # widget HTML included.
+    html = unescape(page)
+    assert 'type=\\"checkbox\\" name=\\"__NAME__\\" value=\\"call_to_action\\"' in html
+    assert 'type=\\"checkbox\\" name=\\"__NAME__\\" value=\\"subtitle\\"' in html
+    assert "select multiple" not in html

@@ -8,7 +8,13 @@ from django.urls import reverse
 from wagtail_distmark.inheritance import demo as spring
 from wagtail_distmark.inheritance.models import LocalPage, TemplatePage
 
-from .editing import edit_url, form_data, spring_page, value_name
+from .editing import (
+    edit_url,
+    form_data,
+    local_zone_rich_text,
+    spring_page,
+    value_name,
+)
 
 LIBRARY = "/admin/distmark/templates/"
 
@@ -255,3 +261,49 @@ def test_admin_preview_speaks_the_outlets_language(login, demo):
     client.post(preview_url, data)
     html = client.get(preview_url).content.decode()
     assert "avril 2027" in html
+
+
+def publish_zone_text(login, page, html="<p>Braderie this Saturday</p>"):
+    """Lille's manager publishes the page with a text block in the local zone."""
+    response = login("lille-manager").post(
+        edit_url(page),
+        form_data(
+            page,
+            **local_zone_rich_text(html),
+            **{value_name(spring.EVENT_ID, "date"): "2027-04-10"},
+            **{"action-publish": "1"},
+        ),
+    )
+    assert response.status_code == 302
+    assert LocalPage.objects.get(pk=page.pk).live
+
+
+def allow_images_in_the_zone(body):
+    for child in body:
+        if child["id"] == spring.LOCAL_ZONE_ID:
+            child["value"]["allowed_blocks"].append("image")
+
+
+def test_hq_widening_the_local_zone_keeps_lilles_live_text(
+    login, client, demo, template
+):
+    page = spring_page(demo.lille)
+    publish_zone_text(login, page)
+    public = "/spring-promotion/"
+    assert (
+        "Braderie this Saturday"
+        in client.get(public, HTTP_HOST="lille.localhost").content.decode()
+    )
+
+    republish(template, allow_images_in_the_zone)
+
+    assert (
+        "Braderie this Saturday"
+        in client.get(public, HTTP_HOST="lille.localhost").content.decode()
+    )
+    html = login("lille-editor").get(edit_url(page)).content.decode()
+    assert "data-dm-stale" not in html
+    assert "HQ changed" not in html
+    assert (
+        "Braderie this Saturday" in html
+    )  # in the zone's field, as the outlet's value

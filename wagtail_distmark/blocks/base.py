@@ -18,11 +18,11 @@ Any ``StructBlock`` becomes distributable by subclassing
 :func:`distributable`. See docs/extending.md.
 """
 
-import hashlib
-import json
+from functools import partial
 
+from django import forms
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import BlockGroup
@@ -68,8 +68,8 @@ class DistributableBlock(blocks.StructBlock):
         hq_settings = ()
         local_fields = None
         default_policy = LOCKED
-        # HQ content fields that ``clean_local`` reads (a price outlets may
-        # vary around): changing them makes outlets' values stale too.
+        # No longer needed (kept so older blocks still load): an outlet's
+        # value is re-checked with ``clean_local`` whenever HQ publishes.
         rules_depend_on = ()
 
     def __init__(self, local_blocks=None, **kwargs):
@@ -89,6 +89,9 @@ class DistributableBlock(blocks.StructBlock):
                     for name in self.local_field_names
                 ],
                 required=False,
+                # Checkboxes: a native multi-select drops every other choice
+                # on a plain click.
+                widget=forms.CheckboxSelectMultiple,
                 label=_("Fields outlets may change"),
                 help_text=_(
                     "For editable and required blocks. Leave empty to open "
@@ -169,24 +172,61 @@ class DistributableBlock(blocks.StructBlock):
     def is_hidable(self, value):
         return self.policy(value) == OPTIONAL
 
-    def settings_fingerprint(self, raw_value):
-        """A short digest of HQ's rules for this instance.
+    def override_fits_rules(self, hq_raw, override):
+        """Whether an outlet's stored override still satisfies HQ's rules here.
 
-        Stored beside each outlet override; when HQ changes the policy, the
-        open fields or a bound, the digest changes and the override is stale.
+        Called for every override each time an outlet page is merged, so that
+        only a change of rules that the outlet's value no longer satisfies
+        makes it stale: adding an allowed block type, raising a maximum or
+        widening a bound keeps every existing value shown. It checks what the
+        editor checked when the value was saved against HQ's rules (open
+        fields, hiding, ``clean_local``), not the fields' own validation,
+        which does not depend on HQ. Cheap: nothing is loaded from the
+        database unless ``clean_local`` reads an image or a page.
         """
-        raw_value = raw_value or {}
-        rules = {
-            "type": self.name,
-            "policy": self.policy(raw_value),
-            "open": list(self.open_field_names(raw_value)),
-            "hq": {
-                name: raw_value.get(name)
-                for name in (*self.meta.hq_settings, *self.meta.rules_depend_on)
-            },
-        }
-        encoded = json.dumps(rules, sort_keys=True, cls=DjangoJSONEncoder)
-        return hashlib.sha256(encoded.encode()).hexdigest()[:16]
+        hq_raw = hq_raw or {}
+        values = override.get("values") or {}
+        if not isinstance(values, dict):
+            return False
+        if override.get("hidden") and not self.is_hidable(hq_raw):
+            return False
+        open_names = self.open_field_names(hq_raw)
+        if any(name not in open_names for name in values):
+            return False
+        if not values:
+            return True
+        try:
+            self.clean_local(
+                self.rules_value(hq_raw), self.rules_value({**hq_raw, **values})
+            )
+        except ValidationError:
+            return False
+        except (TypeError, ValueError, LookupError, AttributeError):
+            # A value the block can no longer read is not one it can show.
+            return False
+        return True
+
+    def rules_value(self, raw):
+        """``to_python(raw)``, with choosers and nested structures loaded lazily.
+
+        ``clean_local`` rarely reads an image; deciding staleness for a page
+        (or a listing of 1,000 pages) then costs no query per block.
+        """
+        items = []
+        for name, child in self.child_blocks.items():
+            if name not in raw:
+                items.append((name, child.get_default()))
+                continue
+            child_raw = raw[name]
+            if child_raw in EMPTY_VALUES or not isinstance(
+                child, blocks.ChooserBlock | blocks.ListBlock | blocks.StructBlock
+            ):
+                items.append((name, child.to_python(child_raw)))
+            else:
+                items.append(
+                    (name, SimpleLazyObject(partial(child.to_python, child_raw)))
+                )
+        return self._to_struct_value(items)
 
     def clean(self, value):
         """HQ's own validation, except for fields HQ leaves for outlets to fill.
@@ -300,6 +340,7 @@ class LocalZoneBlock(DistributableBlock):
                         (name, block.label or name) for name, block in local_block_types
                     ],
                     required=False,
+                    widget=forms.CheckboxSelectMultiple,
                     label=_("Blocks outlets may add"),
                     help_text=_("Leave empty to allow every kind listed."),
                 ),
@@ -349,7 +390,15 @@ class LocalZoneBlock(DistributableBlock):
     def clean_local(self, hq_value, value):
         allowed = set(self.allowed_block_names(hq_value))
         stream = value.get("blocks") or []
-        refused = sorted({child.block_type for child in stream} - allowed)
+        # Read from the raw data where there is one: the blocks' types need
+        # no conversion (an image block would load its image).
+        raw = getattr(stream, "raw_data", None)
+        types = (
+            {child["type"] for child in raw}
+            if raw is not None
+            else {child.block_type for child in stream}
+        )
+        refused = sorted(types - allowed)
         if refused:
             raise local_error(
                 blocks=_("HQ does not allow these blocks here: %(names)s.")

@@ -21,6 +21,18 @@ def same_as_hq(raw, hq_raw):
     return raw_equal(raw, hq_raw) or (raw in empty and hq_raw in empty)
 
 
+def _without_digests(overrides):
+    """Overrides without the rules digest older versions stored (now unused)."""
+    return {
+        block_id: (
+            {key: value for key, value in override.items() if key != "rules"}
+            if isinstance(override, dict)
+            else override
+        )
+        for block_id, override in overrides.items()
+    }
+
+
 class OverridesValidationError(ValidationError):
     """One error for the field, carrying the errors of each block and field.
 
@@ -55,7 +67,10 @@ class OverridesField(forms.Field):
             cleaned = self.clean(data)
         except ValidationError:
             return True
-        return not raw_equal(cleaned, initial if isinstance(initial, dict) else {})
+        return not raw_equal(
+            _without_digests(cleaned),
+            _without_digests(initial if isinstance(initial, dict) else {}),
+        )
 
     def clean(self, value):
         if self.merge is None or not isinstance(value, SubmittedOverrides):
@@ -132,7 +147,9 @@ class OverridesField(forms.Field):
             raise OverridesValidationError(slot_errors)
         # HQ's rules for each instance (bounds, allowed local blocks), and the
         # blocks' own validation once more, exactly as the model applies them.
-        normalised, errors = clean_overrides(self.template_page, overrides, self.outlet)
+        normalised, errors = clean_overrides(
+            self.template_page, overrides, self.outlet, stored_before=lambda: [stored]
+        )
         if errors:
             # An error on a field the outlet cannot see (a rule linking it to
             # a locked field) is shown on its block instead.

@@ -8,7 +8,6 @@ block's stable id (Wagtail's block UUID, which survives HQ reordering blocks)::
 
     {"<block id>": {
         "type": "hero",           # the block type when the outlet saved it
-        "rules": "<digest>",      # HQ's rules then (policy, open fields, bounds)
         "values": {"subtitle": …},  # raw (JSON) values of open fields only
         "hidden": false,          # optional blocks the outlet hides
     }}
@@ -36,12 +35,14 @@ from ..blocks.base import is_distributable
 FROM_HQ = "hq"  # HQ's value, no override
 FROM_OUTLET = "outlet"  # at least one open field set by the outlet
 HIDDEN = "hidden"  # optional block the outlet hides
-STALE = "stale"  # the outlet's override no longer matches HQ's rules: HQ's value shown
+STALE = (
+    "stale"  # the outlet's override no longer satisfies HQ's rules: HQ's value shown
+)
 
 # Why an override is stale.
 REMOVED = "removed"  # HQ deleted the block
 RETYPED = "retyped"  # the block now holds another type
-RULES_CHANGED = "rules"  # HQ changed the policy, the open fields or a bound
+RULES_CHANGED = "rules"  # HQ changed its rules and the override breaks the new ones
 
 
 def raw_equal(a, b):
@@ -257,7 +258,9 @@ def _apply(merge, merged, override):
     merged.override = override
     if override.get("type") != merged.type:
         reason = RETYPED
-    elif override.get("rules") != block.settings_fingerprint(merged.hq_raw):
+    elif not block.override_fits_rules(merged.hq_raw, override):
+        # Only a change the outlet's value no longer satisfies: HQ widening
+        # a zone or a bound keeps every value shown.
         reason = RULES_CHANGED
     else:
         reason = None
