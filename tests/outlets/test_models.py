@@ -2,7 +2,13 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from wagtail.models import Page
+from wagtail.users.models import UserProfile
 
+from tests.inheritance.editing import form_data, value_name
+from wagtail_distmark.inheritance import demo as spring
+from wagtail_distmark.inheritance.models import LocalPage
 from wagtail_distmark.outlets.models import OpeningHours, validate_timezone
 
 
@@ -157,3 +163,49 @@ def test_home_page_introduction_links_the_outlets_own_document(
     home.refresh_from_db()
     intro = home.get_latest_revision_as_object().intro
     assert f'<a linktype="document" id="{ours.pk}">our flyer</a>' in intro
+
+
+def french_admin(user):
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "fr"
+    profile.save()
+
+
+def test_home_page_preview_speaks_the_outlets_language_not_the_admins(login, demo):
+    """north-manager works in French; Gent's home page previews in Dutch."""
+    french_admin(demo.users["north-manager"])
+    client = login("north-manager")
+    home = Page.objects.get(pk=demo.gent.home_page_id).specific
+    preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=[home.pk])
+    response = client.post(
+        preview_url,
+        {
+            "title": home.title,
+            "slug": home.slug,
+            "intro": '{"blocks": [{"key": "a", "type": "unstyled", "depth": 0, '
+            '"text": "Welkom op de Korenmarkt", "inlineStyleRanges": [], '
+            '"entityRanges": [], "data": {}}], "entityMap": {}}',
+            "comments-TOTAL_FORMS": "0",
+            "comments-INITIAL_FORMS": "0",
+            "comments-MIN_NUM_FORMS": "0",
+            "comments-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.json()["is_valid"]
+    body = client.get(preview_url).content.decode()
+    assert "Welkom op de Korenmarkt" in body
+    assert 'lang="nl"' in body
+    assert "Openingstijden" in body
+
+
+def test_local_page_preview_speaks_the_outlets_language_not_the_admins(login, demo):
+    """north-manager works in French; Gent's Spring promotion previews in Dutch."""
+    french_admin(demo.users["north-manager"])
+    client = login("north-manager")
+    page = LocalPage.objects.get(outlet=demo.gent, hq_template__slug=spring.SPRING_SLUG)
+    preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=[page.pk])
+    data = form_data(page, **{value_name(spring.EVENT_ID, "date"): "2027-04-10"})
+    assert client.post(preview_url, data).json()["is_valid"]
+    html = client.get(preview_url).content.decode()
+    assert "10 april 2027" in html
+    assert "avril" not in html
