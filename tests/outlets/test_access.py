@@ -1,9 +1,11 @@
 """The rules (Python) and the queryset twins (SQL) must agree object for object."""
 
+import pytest
 import rules
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -175,3 +177,35 @@ def test_hq_sees_everything_and_roles_cache_is_cleared(demo):
     editor.groups.add(demo.lille.editors_group)
     clear_network_roles(editor)
     assert get_network_roles(editor).editor_of == {demo.marseille.pk, demo.lille.pk}
+
+
+@pytest.mark.parametrize(
+    "username", ["lille-editor", "lille-manager", "north-manager", "hq"]
+)
+def test_roles_cost_one_query_per_admin_page(login, username):
+    # Every admin page asks the user's roles (the Template library menu item
+    # at least): resolved once per request, in one query.
+    client = login(username)
+    client.get("/admin/account/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/admin/account/").status_code == 200
+    role_queries = [
+        query["sql"]
+        for query in queries.captured_queries
+        if "wagtail_distmark_outlet" in query["sql"]
+        or "wagtail_distmark_region" in query["sql"]
+        or '"auth_group"."id" AS "id"' in query["sql"]
+    ]
+    assert len(role_queries) <= 1, role_queries
+
+
+def test_roles_are_resolved_in_one_query_and_kept_for_the_request(
+    demo, django_assert_num_queries
+):
+    for username in ("lille-editor", "north-manager", "gent-editor"):
+        user = get_user_model().objects.get(username=username)
+        user.get_all_permissions()  # Django's own cache, which HQ status reads
+        with django_assert_num_queries(1):
+            roles = get_network_roles(user)
+        with django_assert_num_queries(0):
+            assert get_network_roles(user) is roles

@@ -1,7 +1,7 @@
 """Who may reach which outlet: the per-user role cache and its SQL twin.
 
-``get_network_roles(user)`` answers object checks in Python from three small
-queries cached on the user object for the request. ``outlet_access_q`` answers
+``get_network_roles(user)`` answers object checks in Python from one query
+cached on the user object for the request. ``outlet_access_q`` answers
 the same question inside one SQL query for listings and choosers. They are
 written independently on purpose: a property test checks that they agree.
 """
@@ -9,8 +9,9 @@ written independently on purpose: a property test checks that they agree.
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Length, Substr
+from django.db.models.lookups import StartsWith
 
 from .roles import EDITOR, MANAGER, REGION_MANAGER
 
@@ -62,30 +63,29 @@ def get_network_roles(user):
 
     from .models import Outlet, Region
 
-    group_ids = set(user.groups.values_list("id", flat=True))
-    editor_of = frozenset(
-        Outlet.objects.filter(editors_group_id__in=group_ids).values_list(
-            "id", flat=True
+    # One query for the three roles, asked on every admin page (menus):
+    # each row is an outlet id and the role the user holds there.
+    managed_region = Region.objects.filter(
+        StartsWith(OuterRef("region__path"), F("path")), managers_group__user=user
+    )
+    outlets = Outlet.objects.order_by()
+    rows = (
+        outlets.filter(editors_group__user=user)
+        .values_list("pk", Value(EDITOR))
+        .union(
+            outlets.filter(managers_group__user=user).values_list("pk", Value(MANAGER)),
+            outlets.filter(Exists(managed_region)).values_list(
+                "pk", Value(REGION_MANAGER)
+            ),
+            all=True,
         )
     )
-    manager_of = frozenset(
-        Outlet.objects.filter(managers_group_id__in=group_ids).values_list(
-            "id", flat=True
-        )
-    )
-    managed_paths = list(
-        Region.objects.filter(managers_group_id__in=group_ids).values_list(
-            "path", flat=True
-        )
-    )
-    region_q = Q()
-    for path in managed_paths:
-        region_q |= Q(region__path__startswith=path)
-    region_manager_of = (
-        frozenset(Outlet.objects.filter(region_q).values_list("id", flat=True))
-        if managed_paths
-        else frozenset()
-    )
+    held = {EDITOR: set(), MANAGER: set(), REGION_MANAGER: set()}
+    for outlet_id, role in rows:
+        held[role].add(outlet_id)
+    editor_of = frozenset(held[EDITOR])
+    manager_of = frozenset(held[MANAGER])
+    region_manager_of = frozenset(held[REGION_MANAGER])
     roles = NetworkRoles(user_is_hq(user), editor_of, manager_of, region_manager_of)
     setattr(user, _CACHE_ATTR, roles)
     return roles
