@@ -484,3 +484,16 @@ def test_hq_network_segments_say_whole_network_and_inspect_shows_no_none(login, 
         .content.decode()
     )
     assert not re.search(r"<dd>\s*None\s*</dd>", html)
+
+
+def test_the_segment_form_speaks_french_to_a_french_user(login, demo):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(demo.users["lille-editor"])
+    profile.preferred_language = "fr"
+    profile.save()
+    html = login("lille-editor").get(url(ADD)).content.decode()
+    assert "<span data-panel-heading-text>Règles</span>" in html
+    assert "data-panel-heading-text>Rules<" not in html
+    # The group's "all / any" drop-down (in the blocks' definitions).
+    assert "&quot;label&quot;: &quot;Match&quot;" not in html

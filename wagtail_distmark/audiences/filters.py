@@ -526,7 +526,14 @@ class GroupFilter(AudienceFilter):
     def __init__(self, child_types, **kwargs):
         super().__init__(
             [
-                ("match", blocks.ChoiceBlock(choices=MATCH_CHOICES, default=ANY)),
+                (
+                    "match",
+                    blocks.ChoiceBlock(
+                        choices=MATCH_CHOICES,
+                        default=ANY,
+                        label=_("Contacts matching"),
+                    ),
+                ),
                 ("rules", blocks.StreamBlock(child_types, label=_("Rules"))),
             ],
             **kwargs,

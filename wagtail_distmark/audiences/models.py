@@ -19,9 +19,11 @@ class AudienceRulesField(StreamField):
     change this app's migrations.
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, verbose_name=None, *args, **kwargs):
         kwargs.pop("block_lookup", None)
-        super().__init__(None, **kwargs)
+        # The verbose name is the form's label ("Règles"): without it the
+        # label was the field's name, untranslated.
+        super().__init__(None, verbose_name=verbose_name, **kwargs)
 
     @cached_property
     def stream_block(self):
@@ -29,6 +31,8 @@ class AudienceRulesField(StreamField):
 
     def deconstruct(self):
         name, path, _args, kwargs = models.Field.deconstruct(self)
+        # A label: nothing for the database, so nothing for migrations.
+        kwargs.pop("verbose_name", None)
         return name, path, [], kwargs
 
 
