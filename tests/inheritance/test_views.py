@@ -129,7 +129,10 @@ def test_editor_warns_about_stale_values_and_keeps_them_until_discarded(
     html = client.get(edit_url(page)).content.decode()
     assert "HQ changed 1 block" in html
     assert f'data-dm-stale="{spring.PROMOTION_ID}"' in html
-    assert "Discount (%): 15" in html  # what the outlet had, for review
+    # What the outlet had, in full, for review.
+    earlier = html.split("data-dm-earlier>", 1)[1].split("</div>\n</div>", 1)[0]
+    assert "Discount (%)" in earlier
+    assert "15" in earlier
 
     # Saving without touching it keeps the value for review…
     client.post(edit_url(page), form_data(page))

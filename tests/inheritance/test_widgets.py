@@ -252,3 +252,66 @@ def test_own_links_and_images_are_kept_when_another_field_is_refused(login, demo
     assert response.status_code == 200
     assert (spring.PROMOTION_ID, "discount_percent") in form_errors(response)
     assert f"/documents/{ours.pk}/lille-flyer.pdf" in response.content.decode()
+
+
+def test_a_stale_zone_shows_the_earlier_blocks_in_full_with_a_way_to_reuse_them(
+    login, lille_page
+):
+    """HQ lowers the zone's maximum below what Lille had: Lille reads its
+    earlier text as it was shown and can put it back in the zone's field."""
+    client = login("lille-editor")
+    data = form_data(
+        lille_page, **local_zone_rich_text("<p>Braderie this Saturday</p>")
+    )
+    data.update(
+        {
+            f"{ZONE}-count": "2",
+            f"{ZONE}-1-type": "call_to_action",
+            f"{ZONE}-1-deleted": "",
+            f"{ZONE}-1-order": "1",
+            f"{ZONE}-1-id": "0d9c8a2e-2222-4222-8222-000000000002",
+            f"{ZONE}-1-value-label": "Book a visit",
+            f"{ZONE}-1-value-link": "https://example.com/visit",
+            f"{ZONE}-1-value-style": "primary",
+        }
+    )
+    assert client.post(edit_url(lille_page), data).status_code == 302
+    template = TemplatePage.objects.get(slug=spring.SPRING_SLUG)
+    body = copy.deepcopy(list(template.body.raw_data))
+    for child in body:
+        if child["id"] == spring.LOCAL_ZONE_ID:
+            child["value"]["max_blocks"] = 1
+    template.body = body
+    template.save_revision().publish()
+
+    html = client.get(edit_url(lille_page)).content.decode()
+    stale = html.split(f'data-dm-stale="{spring.LOCAL_ZONE_ID}"', 1)[1]
+    earlier = stale.split("data-dm-earlier>", 1)[1].split("data-dm-preview", 1)[0]
+    # Rendered as the page showed it, not "(your own content)".
+    assert "<p>Braderie this Saturday</p>" in earlier
+    assert "Book a visit" in earlier
+    assert "(your own content)" not in html
+    # The zone's field can take it back: its widget, filled with the earlier
+    # blocks, waits behind the button.
+    field = html.split(f'data-dm-name="{ZONE}"', 1)[1]
+    assert "Reuse my earlier value" in field
+    reusable = field.split("<template data-dm-earlier-widget>", 1)[1].split(
+        "</template>", 1
+    )[0]
+    assert f'id="{ZONE}"' in reusable
+    assert "Braderie this Saturday" in reusable
+    assert "Book a visit" in reusable
+
+    # Reused as it was, it still breaks HQ's new rule: refused, nothing saved.
+    response = client.post(edit_url(lille_page), data)
+    assert response.status_code == 200
+    assert (spring.LOCAL_ZONE_ID, "blocks") in form_errors(response)
+    assert (
+        len(latest(lille_page).overrides[spring.LOCAL_ZONE_ID]["values"]["blocks"]) == 2
+    )
+    # Reused and adjusted (one block kept), it is saved and shown again.
+    data[f"{ZONE}-1-deleted"] = "1"
+    assert client.post(edit_url(lille_page), data).status_code == 302
+    override = latest(lille_page).overrides[spring.LOCAL_ZONE_ID]
+    assert [child["type"] for child in override["values"]["blocks"]] == ["rich_text"]
+    assert latest(lille_page).merge.stale == []

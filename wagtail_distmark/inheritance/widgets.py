@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from django import forms
 from django.forms.utils import ErrorList
 from django.utils.functional import cached_property
-from django.utils.translation import gettext_lazy as _
 from wagtail.blocks import BlockWidget, StreamBlock
 
 from ..blocks.registry import template_block_types
@@ -76,18 +75,27 @@ def block_label(type_name):
     return (block.label if block is not None else None) or type_name or ""
 
 
-def earlier_values(block, override):
-    """``(field label, value)`` pairs of a stale override, for the outlet to review.
+def render_earlier_value(child, raw, context=None):
+    """An outlet's earlier value for one field, rendered as its block renders it.
 
-    Plain values are shown as they are; anything richer (an image, a list of
-    blocks) only as changed, since it may no longer fit HQ's block.
+    Shown in full in the editor when HQ's new rules exclude it, so the outlet
+    can read it and reuse it; plain text when the block can no longer read it.
     """
+    if child is None:
+        return str(raw)
+    try:
+        return child.render(child.to_python(raw), context=context)
+    except Exception:  # a value the block can no longer read: show it as stored
+        return str(raw)
+
+
+def earlier_values(block, override, context=None):
+    """``(field label, rendered value)`` pairs of a stale override, for review."""
     earlier = []
     for name, raw in ((override or {}).get("values") or {}).items():
         child = block.child_blocks.get(name) if block is not None else None
         label = (child.label if child is not None else None) or name
-        plain = isinstance(raw, str | int | float) and not isinstance(raw, bool)
-        earlier.append((label, raw if plain else _("(your own content)")))
+        earlier.append((label, render_earlier_value(child, raw, context)))
     return earlier
 
 
@@ -250,6 +258,9 @@ class OverridesWidget(forms.Widget):
                 merged.block.to_python(merged.raw), context=render_context
             )
             fields = []
+            earlier_raw = (
+                (merged.override.get("values") or {}) if merged.state == STALE else {}
+            )
             for open_field in slot.fields:
                 key = (slot.id, open_field.name)
                 if submitted is not None and key in submitted.values:
@@ -260,6 +271,7 @@ class OverridesWidget(forms.Widget):
                 fields.append(
                     {
                         "field": open_field,
+                        "name": self.value_name(name, *key),
                         "required": merged.policy == "required"
                         and getattr(open_field.block, "required", False),
                         "html": open_field.widget.render_with_errors(
@@ -270,6 +282,12 @@ class OverridesWidget(forms.Widget):
                         "revert_name": self.revert_name(name, *key),
                         "reverted": submitted is not None and key in submitted.reverted,
                         "error": field_error,
+                        # The outlet's earlier (stale) value in this field's
+                        # widget, for "Reuse my earlier value" to put in place:
+                        # the server checks it again against HQ's rules on save.
+                        "earlier_html": self._earlier_widget(
+                            name, key, open_field, earlier_raw
+                        ),
                     }
                 )
             slots.append(
@@ -288,7 +306,9 @@ class OverridesWidget(forms.Widget):
                     and merged.distributable
                     and len(slot.fields) < len(merged.block.content_names),
                     "is_stale": merged.state == STALE,
-                    "earlier": earlier_values(merged.block, merged.override)
+                    "earlier": earlier_values(
+                        merged.block, merged.override, render_context
+                    )
                     if merged.state == STALE
                     else [],
                     "discard_name": self.discard_name(name, slot.id),
@@ -305,6 +325,7 @@ class OverridesWidget(forms.Widget):
                         "earlier": earlier_values(
                             dict(template_block_types()).get(stale.type),
                             stale.override,
+                            render_context,
                         ),
                         "discard_name": self.discard_name(name, stale.id),
                     }
@@ -316,6 +337,17 @@ class OverridesWidget(forms.Widget):
             }
         )
         return context
+
+    def _earlier_widget(self, name, key, open_field, earlier_raw):
+        if open_field.name not in earlier_raw:
+            return None
+        try:
+            value = open_field.block.to_python(earlier_raw[open_field.name])
+        except (TypeError, ValueError, LookupError):
+            return None
+        return open_field.widget.render_with_errors(
+            self.value_name(name, *key), value, errors=None
+        )
 
     def render_with_errors(self, name, value, attrs=None, errors=None, renderer=None):
         self._errors, self._messages = {}, []
@@ -329,7 +361,7 @@ class OverridesWidget(forms.Widget):
 
     @property
     def media(self):
-        media = forms.Media()
+        media = forms.Media(js=["wagtail_distmark/inheritance/overrides.js"])
         for slot in self.slots:
             for open_field in slot.fields:
                 media += open_field.widget.media
