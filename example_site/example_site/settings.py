@@ -59,8 +59,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # A missing page on an outlet's site: its branded 404, even with DEBUG.
-    "example_site.middleware.OutletSiteNotFoundMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -171,9 +169,6 @@ WAGTAILDOCS_EXTENSIONS = [
     "gif",
 ]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-
-# Local publishing needs earlier workflow steps to run again on a changed page.
-WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 
 # Subscription forms count attempts in a cache every process shares: files
 # on disk are enough for the demo (use Redis, Memcached or the database cache

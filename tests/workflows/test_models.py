@@ -490,6 +490,134 @@ def test_approving_from_the_editor_without_changes_publishes(login, demo, client
     assert page.revisions.count() == revisions
 
 
+# Edited content is checked again, without Wagtail's site-wide setting ------------
+
+
+@pytest.fixture
+def without_site_wide_reapproval(settings):
+    """As on a site that keeps Wagtail's default for every other workflow."""
+    settings.WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = False
+
+
+def task_names(page):
+    return [
+        (type(state.task.specific).__name__, state.status)
+        for state in TaskState.objects.for_instance(page).order_by("pk")
+    ]
+
+
+def test_a_change_resubmitted_after_the_outlet_asked_for_changes_is_checked_again(
+    login, demo, client, settings, without_site_wide_reapproval
+):
+    settings.WAGTAIL_DISTMARK = {"BANNED_WORDS": ["gratuit"]}
+    page = spring_page(demo.lille)
+    subtitle = f"overrides-v-{spring.HERO_ID}-subtitle"
+    login("lille-editor")
+    submit(client, page)
+    client.force_login(demo.users["lille-manager"])
+    act(client, page, "reject", comment="Say something about Lille.")
+    client.force_login(demo.users["lille-editor"])
+    submit(client, page, **{subtitle: "Tout est gratuit à Lille"})
+    state = page.current_workflow_state
+    assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    assert isinstance(state.current_task_state.task.specific, BrandComplianceTask)
+    assert "gratuit" in state.current_task_state.comment
+    # Fixed: the checks pass and Lille's manager is asked again.
+    submit(client, page, **{subtitle: "Le printemps à Lille"})
+    assert isinstance(current_task_state(page).task.specific, OutletApprovalTask)
+    page.refresh_from_db()
+    assert not page.live
+
+
+def test_hqs_own_edit_when_approving_is_checked_before_going_live(
+    login, demo, client, settings, without_site_wide_reapproval
+):
+    settings.WAGTAIL_DISTMARK = {"BANNED_WORDS": ["gratuit"]}
+    page = spring_page(demo.lille)
+    discount = f"overrides-v-{spring.PROMOTION_ID}-discount_percent"
+    login("lille-editor")
+    submit(client, page, **{discount: "18"})
+    client.force_login(demo.users["lille-manager"])
+    act(client, page, "approve")
+    assert isinstance(current_task_state(page).task.specific, HQReviewTask)
+    # HQ approves from the editor, slipping in a banned word.
+    client.force_login(demo.users["hq"])
+    submit(
+        client,
+        page,
+        action="action-workflow-action",
+        **{
+            discount: "18",
+            "workflow-action-name": "approve",
+            f"overrides-v-{spring.HERO_ID}-subtitle": "Café gratuit",
+        },
+    )
+    page.refresh_from_db()
+    assert not page.live
+    state = page.current_workflow_state
+    assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    assert isinstance(state.current_task_state.task.specific, BrandComplianceTask)
+    assert PageLogEntry.objects.filter(
+        page=page,
+        action="wagtail_distmark.workflow.recheck",
+        data__workflow__task__title="Brand compliance",
+    ).exists()
+
+
+def test_an_approvers_compliant_edit_is_checked_and_not_sent_back_to_them(
+    login, demo, client, without_site_wide_reapproval
+):
+    page = spring_page(demo.lille)
+    login("lille-editor")
+    submit(client, page)
+    client.force_login(demo.users["lille-manager"])
+    response = submit(
+        client,
+        page,
+        action="action-workflow-action",
+        **{
+            "workflow-action-name": "approve",
+            f"overrides-v-{spring.HERO_ID}-subtitle": "Le printemps à Lille",
+        },
+    )
+    assert response.status_code == 302
+    # The brand checks ran on the manager's version; their approval covers it.
+    assert task_names(page) == [
+        ("BrandComplianceTask", "cancelled"),
+        ("OutletApprovalTask", "approved"),
+        ("BrandComplianceTask", "approved"),
+        ("HQReviewTask", "skipped"),
+    ]
+    page.refresh_from_db()
+    assert page.live
+    assert page.live_revision.as_object().merge.by_id(spring.HERO_ID).raw[
+        "subtitle"
+    ] == ("Le printemps à Lille")
+    entry = PageLogEntry.objects.get(
+        page=page, action="wagtail_distmark.workflow.recheck"
+    )
+    assert entry.message == (
+        "“Brand compliance” runs again: the content changed after this step."
+    )
+
+
+def test_a_resubmission_without_changes_asks_only_the_step_that_refused(
+    login, demo, client, without_site_wide_reapproval
+):
+    page = spring_page(demo.lille)
+    login("lille-editor")
+    submit(client, page)
+    client.force_login(demo.users["lille-manager"])
+    act(client, page, "reject", comment="Wait for Monday.")
+    client.force_login(demo.users["lille-editor"])
+    submit(client, page)
+    assert task_names(page) == [
+        ("BrandComplianceTask", "approved"),
+        ("OutletApprovalTask", "rejected"),
+        ("OutletApprovalTask", "in_progress"),
+    ]
+
+
 # HQ review counts what changed since the page last went live ---------------------
 
 CUSTOMISED = {

@@ -20,7 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import LogContext, log
-from wagtail.models import AbstractGroupApprovalTask, Task, TaskState
+from wagtail.models import (
+    AbstractGroupApprovalTask,
+    Revision,
+    Task,
+    TaskState,
+    WorkflowState,
+)
 
 from ..outlets.access import get_network_roles
 from .approvers import approver_groups, approvers_for
@@ -47,6 +53,161 @@ def lock_in_progress(task_state):
     locked = TaskState.objects.select_for_update().get(pk=task_state.pk)
     if locked.status != TaskState.STATUS_IN_PROGRESS:
         raise PermissionDenied
+
+
+# Re-checking edited content -------------------------------------------------------
+#
+# Wagtail keeps a step's approval when the content changes afterwards (unless
+# the site-wide WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT is on, which
+# changes every workflow of the site). Our steps check instead, each time one
+# of them starts or is approved, that the earlier approvals of our steps cover
+# the content as it now is; those that do not are reset and run again.
+
+# Wagtail's bookkeeping in a revision's content: not what a step approved.
+BOOKKEEPING_FIELDS = frozenset(
+    {
+        "pk",
+        "id",
+        "content_type",
+        "path",
+        "depth",
+        "numchild",
+        "url_path",
+        "draft_title",
+        "live",
+        "has_unpublished_changes",
+        "owner",
+        "locked",
+        "locked_at",
+        "locked_by",
+        "latest_revision",
+        "latest_revision_created_at",
+        "live_revision",
+        "first_published_at",
+        "last_published_at",
+        "expired",
+        "alias_of",
+        "translation_key",
+        "locale",
+        "comments",
+        "wagtail_admin_comments",
+    }
+)
+
+
+def _approved_content(revision):
+    return {
+        name: value
+        for name, value in (revision.content or {}).items()
+        if name not in BOOKKEEPING_FIELDS
+    }
+
+
+def same_content(revision, other):
+    """Whether two revisions of an object hold the same content."""
+    if revision.pk == other.pk:
+        return True
+    return _approved_content(revision) == _approved_content(other)
+
+
+def latest_revision(workflow_state):
+    """The object's latest revision, read afresh (the workflow state may hold
+    a copy of the object loaded before the edit being submitted)."""
+    return (
+        Revision.objects.filter(
+            base_content_type_id=workflow_state.base_content_type_id,
+            object_id=workflow_state.object_id,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def reset_stale_steps(workflow_state):
+    """Reset our steps whose approval (or skip) no longer covers the content.
+
+    A step covers the revision on its state: the one it checked, or the one
+    the reviewer approved (see :meth:`ApprovalStepMixin.on_action`). A reset
+    state is marked cancelled, so Wagtail runs the step again in workflow
+    order; its approval stays in the history. Returns the steps reset, in
+    workflow order.
+    """
+    latest = latest_revision(workflow_state)
+    if latest is None:
+        return []
+    steps = [
+        task
+        for task in workflow_state.workflow.tasks.filter(active=True).specific()
+        if isinstance(task, (BrandComplianceTask, OutletApprovalTask, HQReviewTask))
+    ]
+    states = (
+        workflow_state.task_states.filter(
+            task__in=steps,
+            status__in=(TaskState.STATUS_APPROVED, TaskState.STATUS_SKIPPED),
+        )
+        .select_related("revision", "task")
+        .order_by("pk")
+    )
+    reset = set()
+    for state in states:
+        if same_content(state.revision, latest):
+            continue
+        state.status = TaskState.STATUS_CANCELLED
+        state.save(update_fields=["status"])
+        reset.add(state.task_id)
+        _log_recheck(workflow_state, state, latest)
+    return [step for step in steps if step.pk in reset]
+
+
+def _log_recheck(workflow_state, state, revision):
+    with LogContext(user=None):  # the workflow decided, not a person
+        log(
+            instance=revision.as_object(),
+            action="wagtail_distmark.workflow.recheck",
+            data={
+                "workflow": {
+                    "id": workflow_state.workflow_id,
+                    "title": workflow_state.workflow.name,
+                    "task": {"id": state.task_id, "title": state.task.name},
+                    "task_state_id": state.pk,
+                }
+            },
+            revision=revision,
+            user=None,
+        )
+
+
+def earlier_stale_step(task, workflow_state):
+    """Reset stale steps; the first of them placed before ``task``, if any,
+    which must run before ``task`` does."""
+    reset = reset_stale_steps(workflow_state)
+    if not reset:
+        return None
+    order = list(
+        workflow_state.workflow.workflow_tasks.values_list(
+            "task_id", flat=True
+        ).order_by("sort_order")
+    )
+    position = order.index(task.pk) if task.pk in order else len(order)
+    return next((step for step in reset if order.index(step.pk) < position), None)
+
+
+class ApprovalStepMixin:
+    """For our steps a person approves: the approval covers what they saw."""
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name != "approve":
+            return super().on_action(task_state, user, action_name, **kwargs)
+        # The reviewer approves the content as it stands (their own edits
+        # included, saved just before by the editor's "Approve").
+        workflow_state = WorkflowState.objects.get(pk=task_state.workflow_state_id)
+        task_state.revision = latest_revision(workflow_state) or task_state.revision
+        task_state.save(update_fields=["revision"])
+        task_state.approve(user=user, update=False, **kwargs)
+        # Steps approved for an earlier version run again before going live.
+        reset_stale_steps(workflow_state)
+        WorkflowState.objects.get(pk=workflow_state.pk).update(user=user)
+        return None  # Wagtail's views would take anything else as a redirect
 
 
 # Brand compliance ----------------------------------------------------------------
@@ -79,6 +240,9 @@ class BrandComplianceTask(Task):
         )
 
     def start(self, workflow_state, user=None):
+        earlier = earlier_stale_step(self, workflow_state)
+        if earlier is not None:
+            return earlier.start(workflow_state, user=user)
         task_state = super().start(workflow_state, user=user)
         try:
             report = run_checks(_revision_object(task_state))
@@ -117,7 +281,7 @@ def notify_compliance_failed(task_state):
 # Outlet approval -----------------------------------------------------------------
 
 
-class OutletApprovalTask(Task):
+class OutletApprovalTask(ApprovalStepMixin, Task):
     """Approved by the object's outlet managers (else regional managers, else HQ)."""
 
     class Meta:
@@ -133,6 +297,12 @@ class OutletApprovalTask(Task):
 
     def get_approvers(self, obj, submitter=None):
         return approvers_for(outlet_for(obj), submitter)
+
+    def start(self, workflow_state, user=None):
+        earlier = earlier_stale_step(self, workflow_state)
+        if earlier is not None:
+            return earlier.start(workflow_state, user=user)
+        return super().start(workflow_state, user=user)
 
     def approvable_states(self, user):
         """``{(base content type id, object id): task state id}`` of the
@@ -227,7 +397,7 @@ class HQReviewTaskState(TaskState):
         verbose_name_plural = _("HQ review states")
 
 
-class HQReviewTask(AbstractGroupApprovalTask):
+class HQReviewTask(ApprovalStepMixin, AbstractGroupApprovalTask):
     """A group approval that applies only to changes that matter to HQ."""
 
     review_when_blocks_changed_over = models.PositiveIntegerField(
@@ -340,6 +510,9 @@ class HQReviewTask(AbstractGroupApprovalTask):
         return reasons
 
     def start(self, workflow_state, user=None):
+        earlier = earlier_stale_step(self, workflow_state)
+        if earlier is not None:
+            return earlier.start(workflow_state, user=user)
         obj = workflow_state.content_object.get_latest_revision().as_object()
         reasons = self.review_reasons(obj)
         if reasons:

@@ -1,31 +1,10 @@
 """Django system checks for the settings local publishing relies on."""
 
-from django.conf import settings
 from django.core.checks import Error, register
 
 from ..conf import distmark_settings
 
 EVENTS = ("approval_requested", "compliance_failed")
-
-
-@register()
-def check_reapproval_on_edit(app_configs, **kwargs):
-    # Without it, Wagtail keeps earlier steps' approvals when a page is
-    # changed and resubmitted: a change made after the brand checks and the
-    # outlet's approval would go live with neither.
-    if getattr(settings, "WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT", False):
-        return []
-    return [
-        Error(
-            "WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT must be True.",
-            hint=(
-                "Local publishing re-runs the brand checks and asks again for "
-                "approval when a page changes during moderation. Add "
-                "WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True to your settings."
-            ),
-            id="wagtail_distmark.E001",
-        )
-    ]
 
 
 @register()

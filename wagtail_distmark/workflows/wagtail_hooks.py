@@ -39,6 +39,18 @@ def register_workflow_log_actions(actions):
             except (KeyError, TypeError):
                 return _("A workflow step was required")
 
+    @actions.register_action("wagtail_distmark.workflow.recheck")
+    class RecheckFormatter(LogFormatter):
+        label = _("Workflow step to run again")
+
+        def format_message(self, log_entry):
+            try:
+                return _(
+                    "“%(task)s” runs again: the content changed after this step."
+                ) % {"task": log_entry.data["workflow"]["task"]["title"]}
+            except (KeyError, TypeError):
+                return _("A workflow step runs again: the content changed.")
+
 
 # Publishing directly ------------------------------------------------------------
 
