@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A missing page on an outlet's site: its branded 404, even with DEBUG.
+    "example_site.middleware.OutletSiteNotFoundMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
