@@ -438,3 +438,42 @@ def test_queries_per_outlet_do_not_grow_with_the_number_of_outlets(demo, flyer):
         return len(queries)
 
     assert redeploy_counting(outlets[1:3]) == redeploy_counting(outlets[3:])
+
+
+def test_pages_passing_the_brand_checks_are_published_the_others_kept_drafts(demo, hq):
+    # An HQ template whose hero shows a store photo from Lille's collection:
+    # Lille's page may show it, other outlets' may not.
+    from tests.media.assets import image
+
+    lille_photo = image("Lille store", demo.lille.collection)
+    template = make_template("photo")
+    template.body = [
+        {
+            "type": "hero",
+            "id": str(uuid.uuid4()),
+            "value": {
+                "title": "Our store",
+                "image": lille_photo.pk,
+                "local_policy": "locked",
+            },
+        }
+    ]
+    template.save_revision().publish()
+    deployment = new_deployment(
+        template, target={"outlets": [demo.lille.pk, demo.gent.pk]}, publish=True
+    )
+    run_deployment(deployment)
+    pages = pages_of(template)
+    assert pages[demo.lille.pk].live
+    assert not pages[demo.gent.pk].live
+    assert (deployment.created_count, deployment.failed_count) == (2, 0)
+    assert deployment.errors == [
+        {
+            "outlet": demo.gent.pk,
+            "name": demo.gent.name,
+            "error": "Created as a draft, not published: Hero › Image: “Lille store” "
+            "belongs to another outlet: use your own outlet's or HQ's. HQ's template "
+            "shows it here and outlets cannot change it: ask HQ to replace it.",
+            "draft": True,
+        }
+    ]

@@ -69,3 +69,41 @@ def test_only_hq_deploys(login, demo, template, username):
     assert client.get(deploy_url(template)).status_code in (302, 403)
     client.post(deploy_url(template), {"target_kind": "all"})
     assert not TemplateDeployment.objects.exists()
+
+
+def test_pages_failing_the_brand_checks_are_deployed_as_drafts_and_named(
+    login, demo, django_capture_on_commit_callbacks
+):
+    # "Winter clearance" shows HQ's Spring 2025 visual, whose rights expired:
+    # deployed "published", no outlet's page goes live, and the deployment's
+    # page names each outlet with the reason.
+    winter = TemplatePage.objects.get(slug="winter-clearance")
+    client = login("hq")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            deploy_url(winter),
+            {
+                "target_kind": "outlets",
+                "outlets": [demo.lille.pk, demo.gent.pk],
+                "publish": "on",
+            },
+        )
+    pages = LocalPage.objects.filter(hq_template=winter)
+    assert pages.count() == 2
+    assert not pages.filter(live=True).exists()
+    html = client.get(response["Location"]).content.decode()
+    assert "2 pages created" in html
+    for outlet in (demo.lille, demo.gent):
+        assert outlet.name in html
+    assert (
+        html.count(
+            "Created as a draft, not published: Hero › Image: The usage rights of “Spring 2025 campaign visual” expired on"
+        )
+        == 2
+    )
+    data = client.get(response["Location"], {"format": "json"}).json()
+    assert data["failed"] == 0
+    assert {error["name"] for error in data["errors"]} == {
+        demo.lille.name,
+        demo.gent.name,
+    }

@@ -167,10 +167,10 @@ def test_rich_text_embeds_other_outlets_media_and_deleted_documents_are_findings
     ]
 
 
-def test_hqs_locked_content_is_hqs_responsibility(demo, media_root):
-    # HQ's locked brand text links an expired document: the outlet cannot
-    # change it, so its page is not sent back for it (HQ hears of it through
-    # distmark_check_assets).
+def test_hqs_content_the_page_shows_is_judged_too(demo, media_root):
+    # HQ's locked brand text links an expired document: the outlet's page
+    # would show the link, so it may not go live; the finding says HQ must
+    # replace it (distmark_check_assets tells HQ too).
     expired = document(
         "Old flyer", brand_library(), hq_approved=True, expires_on=days(-1)
     )
@@ -182,7 +182,36 @@ def test_hqs_locked_content_is_hqs_responsibility(demo, media_root):
     template.body = body
     template.save_revision().publish()
     report = run_checks(filled(spring_page(demo.lille)))
-    assert result(report, "asset_rights").status == "passed"
+    assert [str(f) for f in result(report, "asset_rights").findings] == [
+        f"Text › Text: The usage rights of “Old flyer” expired on "
+        f"{days(-1).isoformat()}. HQ's template shows it here and outlets "
+        "cannot change it: ask HQ to replace it."
+    ]
+
+
+def test_an_expired_hq_image_the_outlet_may_replace_says_so(demo):
+    expired = brand_image("Old campaign", hq_approved=True, expires_on=days(-1))
+    template = TemplatePage.objects.get(slug=spring.SPRING_SLUG)
+    body = copy.deepcopy(list(template.body.raw_data))
+    for child in body:
+        if child["id"] == spring.HERO_ID:
+            child["value"]["image"] = expired.pk
+            child["value"]["open_fields"].append("image")
+    template.body = body
+    template.save_revision().publish()
+    page = filled(spring_page(demo.lille))
+    assert [str(f) for f in result(run_checks(page), "asset_rights").findings] == [
+        f"Hero › Image: The usage rights of “Old campaign” expired on "
+        f"{days(-1).isoformat()}. HQ's template shows it here: choose another "
+        "one in this block."
+    ]
+    # The outlet chooses its own: nothing of HQ's expired visual is shown.
+    page = with_values(
+        page,
+        spring.HERO_ID,
+        image=brand_image("New campaign", hq_approved=True).pk,
+    )
+    assert result(run_checks(page), "asset_rights").status == "passed"
 
 
 def test_assets_are_fetched_in_one_query_per_model_whatever_their_number(

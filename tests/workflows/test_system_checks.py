@@ -1,8 +1,10 @@
 """System checks for the settings local publishing relies on."""
 
 from django.core import checks
+from django.core.management import get_commands
 
 from wagtail_distmark.workflows.system_checks import (
+    check_publish_scheduled_command,
     check_workflow_notifications,
 )
 
@@ -36,3 +38,15 @@ def test_notification_setting_is_validated(settings):
     assert len(messages) == 3
     assert "['approval_requested'] must list recipients" in messages[0]
     assert "Unknown event 'published'" in messages[1]
+
+
+def test_scheduled_publishing_must_run_the_brand_checks(monkeypatch):
+    # Listed before Wagtail, the app's publish_scheduled is the one run.
+    assert get_commands()["publish_scheduled"] == "wagtail_distmark"
+    assert check_publish_scheduled_command(None) == []
+    # Listed after it, Django would run Wagtail's.
+    monkeypatch.setattr(
+        "django.core.management.get_commands",
+        lambda: {**get_commands(), "publish_scheduled": "wagtail"},
+    )
+    assert ids(check_publish_scheduled_command(None)) == ["wagtail_distmark.W010"]

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..outlets.access import user_is_hq
 from ..outlets.models import Outlet, Region
+from ..workflows.publishing import brand_check_problems
 from .models import LocalPage, TemplateDeployment, TemplatePage
 from .services import create_local_page
 
@@ -297,11 +298,24 @@ class _DeploymentRun:
                 ).exists():
                     deployment.skipped_count += 1
                     return
+                problems = (
+                    brand_check_problems(
+                        LocalPage(
+                            title=template.title,
+                            hq_template=template,
+                            outlet=outlet,
+                            overrides={},
+                        ),
+                        outlet=outlet,
+                    )
+                    if deployment.publish
+                    else []
+                )
                 create_local_page(
                     template,
                     outlet,
                     user=user,
-                    publish=deployment.publish,
+                    publish=deployment.publish and not problems,
                     skip_permission_checks=True,
                 )
         except Exception as error:
@@ -315,6 +329,20 @@ class _DeploymentRun:
             )
         else:
             deployment.created_count += 1
+            if problems:
+                # Created, but what the outlet's visitors would see fails the
+                # brand checks (HQ's expired visual): a draft, and HQ is told.
+                deployment.errors.append(
+                    {
+                        "outlet": outlet.pk,
+                        "name": outlet.name,
+                        "error": str(
+                            _("Created as a draft, not published: %(problems)s")
+                            % {"problems": " ".join(problems)}
+                        ),
+                        "draft": True,
+                    }
+                )
 
     def _report(self):
         if self.progress is not None:

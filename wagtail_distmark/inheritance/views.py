@@ -15,6 +15,7 @@ from wagtail.models import Revision
 from ..outlets.access import user_is_hq
 from ..outlets.models import Outlet
 from ..rules import has_any_outlet_role
+from ..workflows.publishing import brand_check_problems
 from .deploy import DeployTemplateAction
 from .forms import DeployForm
 from .merge import merge_template
@@ -141,6 +142,13 @@ class UseTemplateView(LibraryAccessMixin, View):
                 _("“%(title)s” created for %(outlet)s: fill in what HQ left open.")
                 % {"title": page.title, "outlet": outlet.name},
             )
+            # Said at once, not only when publishing: HQ's content may stop
+            # it from going live (an expired visual in a locked block).
+            for problem in brand_check_problems(page):
+                messages.warning(
+                    request,
+                    _("Before it can be published: %(problem)s") % {"problem": problem},
+                )
         return redirect("wagtailadmin_pages:edit", page.pk)
 
 

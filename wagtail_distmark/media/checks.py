@@ -1,13 +1,17 @@
 """Brand compliance check: every image and document an outlet used may be used.
 
 "Used" is every reference Wagtail's reference index machinery finds in what
-the outlet wrote (``ComplianceSubject.references``): images and documents
-chosen in blocks, document links and image embeds in rich text, foreign
-keys of a snippet. Each is judged by the rules outlets' choosers apply
-(``media.services``): not another outlet's, HQ's rights approved and not
-expired, and a brand library asset only once HQ has approved it.
+the page or item would show (``ComplianceSubject.shown_references``): images
+and documents chosen in blocks, document links and image embeds in rich
+text, foreign keys of a snippet, and on an outlet page built on a template,
+those of HQ's content it shows too (an expired visual is as unusable in HQ's
+locked hero as in the outlet's own block). Each is judged by the rules
+outlets' choosers apply (``media.services``): not another outlet's, HQ's
+rights approved and not expired, and a brand library asset only once HQ has
+approved it.
 """
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model
 from wagtail.documents.models import AbstractDocument
@@ -35,7 +39,7 @@ class AssetRightsCheck(Check):
         )
         used = [
             (reference, model)
-            for reference in subject.references
+            for reference in subject.shown_references
             for base, model in kinds
             if issubclass(reference.model, base)
         ]
@@ -56,7 +60,18 @@ class AssetRightsCheck(Check):
                 continue
             message = self.refusal(subject, asset, library)
             if message is not None:
+                if reference.from_hq:
+                    message = format_lazy("{} {}", message, self.who_can_fix(reference))
                 yield Finding(message, reference.where)
+
+    @staticmethod
+    def who_can_fix(reference):
+        if reference.outlet_may_replace:
+            return _("HQ's template shows it here: choose another one in this block.")
+        return _(
+            "HQ's template shows it here and outlets cannot change it: ask HQ "
+            "to replace it."
+        )
 
     def refusal(self, subject, asset, library):
         """Why the outlet may not use ``asset``, or None."""

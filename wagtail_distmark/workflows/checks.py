@@ -80,6 +80,10 @@ class Reference:
     model: type  # the base model: Page for every page type
     object_id: str
     where: str
+    # In HQ's template content an outlet page shows, not in what the outlet
+    # wrote; ``outlet_may_replace`` when HQ left that field open to outlets.
+    from_hq: bool = False
+    outlet_may_replace: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,11 @@ class ComplianceReport:
             return gettext("All %(count)s brand checks passed.") % {
                 "count": len(self.results)
             }
-        lines = [gettext("Brand checks found problems:")]
+        return "\n".join([gettext("Brand checks found problems:"), *self.problems()])
+
+    def problems(self):
+        """One line per finding (or check that could not run), for a person."""
+        lines = []
         for result in self.results:
             if result.status == ERROR:
                 lines.append(
@@ -160,14 +168,17 @@ class ComplianceReport:
                 )
             else:
                 lines.extend(f"- {finding}" for finding in result.findings)
-        return "\n".join(lines)
+        return lines
 
 
 class ComplianceSubject:
     """What a check looks at: one revision of a page or snippet."""
 
-    def __init__(self, obj):
+    def __init__(self, obj, outlet=None):
         self.obj = obj
+        if outlet is not None:
+            # Known to the caller: a page about to be created in ``outlet``.
+            self.outlet = outlet
 
     @cached_property
     def outlet(self):
@@ -304,6 +315,47 @@ class ComplianceSubject:
             if model is not None:
                 key = (model, str(object_id), where)
                 found.setdefault(key, Reference(*key))
+        return list(found.values())
+
+    @cached_property
+    def shown_references(self):
+        """What the object shows visitors refers to: :attr:`references`, and
+        on an outlet page built on a template, the references of HQ's content
+        the page shows (``from_hq``), named by block and field.
+
+        Checks about what may be published at all (an asset's usage rights)
+        judge these: the outlet page would show HQ's expired visual as much
+        as one the outlet chose. Read from the merge the page renders, so
+        hidden blocks and the outlet's own values do not count twice.
+        """
+        if self.merge is None:
+            return self.references
+        from ..inheritance.merge import FROM_OUTLET
+
+        found = {(ref.model, ref.object_id, ref.where): ref for ref in self.references}
+        merged_by_id = {merged.id: merged for merged in self.merge.blocks}
+        extracted = self.merge.stream_block.extract_references(self.merge.stream_value)
+        for model, object_id, _model_path, content_path in extracted:
+            block_id, _dot, rest = content_path.partition(".")
+            merged = merged_by_id.get(block_id)
+            if merged is None:
+                continue
+            name = rest.split(".", 1)[0]
+            if merged.state == FROM_OUTLET and name in merged.overridden_fields:
+                continue  # the outlet's value: already in self.references
+            child_blocks = getattr(merged.block, "child_blocks", {})
+            where = str(merged.label)
+            if name in child_blocks:
+                where = f"{where} › {child_blocks[name].label}"
+            key = (model, str(object_id), where)
+            found.setdefault(
+                key,
+                Reference(
+                    *key,
+                    from_hq=True,
+                    outlet_may_replace=name in merged.open_fields,
+                ),
+            )
         return list(found.values())
 
     def _describe_field(self, model_path):
@@ -704,9 +756,13 @@ def get_checks():
     return [check for check in checks if check.name not in disabled]
 
 
-def run_checks(obj, checks=None):
-    """Run every check on ``obj``; a check that raises fails with its error."""
-    subject = ComplianceSubject(obj)
+def run_checks(obj, checks=None, outlet=None):
+    """Run every check on ``obj``; a check that raises fails with its error.
+
+    ``outlet``, when given, is the outlet ``obj`` belongs to (for an object
+    not saved yet, whose place in the tree cannot tell).
+    """
+    subject = ComplianceSubject(obj, outlet=outlet)
     results = []
     for check in checks if checks is not None else get_checks():
         try:

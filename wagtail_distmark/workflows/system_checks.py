@@ -1,6 +1,6 @@
 """Django system checks for the settings local publishing relies on."""
 
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 
 from ..conf import distmark_settings
 
@@ -39,3 +39,21 @@ def check_workflow_notifications(app_configs, **kwargs):
                 )
             )
     return errors
+
+
+@register()
+def check_publish_scheduled_command(app_configs, **kwargs):
+    # Django runs the command of the first app listing it: after Wagtail,
+    # scheduled outlet pages would go live without the brand checks.
+    from django.core.management import get_commands
+
+    if get_commands().get("publish_scheduled") in ("wagtail_distmark", None):
+        return []
+    return [
+        Warning(
+            "Scheduled publishing does not run the brand checks: Wagtail's "
+            "publish_scheduled command is used, not wagtail_distmark's.",
+            hint="List 'wagtail_distmark' before 'wagtail' in INSTALLED_APPS.",
+            id="wagtail_distmark.W010",
+        )
+    ]

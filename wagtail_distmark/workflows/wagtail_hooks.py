@@ -8,7 +8,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.models import Page, WorkflowState
 
 from .models import ComplianceTaskState
-from .publishing import direct_publish_refusals
+from .publishing import SCHEDULE_REFUSED_ACTION, direct_publish_refusals
 
 
 @hooks.register("register_log_actions")
@@ -50,6 +50,19 @@ def register_workflow_log_actions(actions):
                 ) % {"task": log_entry.data["workflow"]["task"]["title"]}
             except (KeyError, TypeError):
                 return _("A workflow step runs again: the content changed.")
+
+    @actions.register_action(SCHEDULE_REFUSED_ACTION)
+    class ScheduleRefusedFormatter(LogFormatter):
+        label = _("Scheduled publishing refused")
+
+        def format_message(self, log_entry):
+            try:
+                return _(
+                    "Not published at its scheduled time: the brand checks found "
+                    "problems: %(problems)s"
+                ) % {"problems": " ".join(log_entry.data["problems"])}
+            except (KeyError, TypeError):
+                return _("Not published at its scheduled time")
 
 
 # Publishing directly ------------------------------------------------------------
