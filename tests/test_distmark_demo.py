@@ -128,3 +128,16 @@ def test_demo_outlet_users_read_the_admin_and_its_dates_in_their_language(
     assert today not in history  # English: "Dec. 3, 2026"
     with translation.override(html_lang):
         assert date_format(timezone.localdate(), "DATE_FORMAT") in history
+
+
+def test_demo_says_where_email_links_lead_and_warns_of_another_port(demo, settings):
+    settings.WAGTAILADMIN_BASE_URL = "http://localhost:8101"
+    out = StringIO()
+    call_command("distmark_demo", port=8101, stdout=out)
+    assert "Links in emails: http://localhost:8101" in out.getvalue()
+    assert "another port" not in out.getvalue()
+    # Served on 8101 while the links still name 8000: said at once.
+    settings.WAGTAILADMIN_BASE_URL = "http://localhost:8000"
+    out = StringIO()
+    call_command("distmark_demo", port=8101, stdout=out)
+    assert "WAGTAILADMIN_BASE_URL names another port than 8101" in out.getvalue()

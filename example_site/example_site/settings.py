@@ -2,7 +2,9 @@
 
 Everything that differs between machines comes from environment variables:
 DATABASE_URL (SQLite file by default), DJANGO_SECRET_KEY, DJANGO_DEBUG,
-DJANGO_ALLOWED_HOSTS, DISTMARK_SITE_PORT.
+DJANGO_ALLOWED_HOSTS, PORT (the port the site is served on, as `PORT=8101
+make demo` sets it), DISTMARK_SITE_PORT and WAGTAILADMIN_BASE_URL (both
+derived from PORT by default).
 """
 
 import os
@@ -129,7 +131,14 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = "marketing@distmark.example"
 
 WAGTAIL_SITE_NAME = "Distmark example network"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
+# The port `make demo` serves on (its PORT, passed to runserver's environment):
+# outlet sites and the links in emails follow it.
+SERVED_PORT = int(
+    os.environ.get("DISTMARK_SITE_PORT") or os.environ.get("PORT") or 8000
+)
+WAGTAILADMIN_BASE_URL = os.environ.get(
+    "WAGTAILADMIN_BASE_URL", f"http://localhost:{SERVED_PORT}"
+)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -188,6 +197,6 @@ WAGTAIL_DISTMARK = {
     "IMAGE_MIN_WIDTH": 200,
     "IMAGE_MIN_HEIGHT": 150,
     "DOCUMENT_MAX_UPLOAD_SIZE": 10 * 1024 * 1024,
-    "SITE_PORT": int(os.environ.get("DISTMARK_SITE_PORT", "8000")),
+    "SITE_PORT": SERVED_PORT,
 }
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatars fetched from outside

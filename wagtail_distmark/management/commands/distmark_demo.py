@@ -3,6 +3,8 @@
 Idempotent: a second run finds everything in place and changes nothing.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -209,6 +211,17 @@ class Command(BaseCommand):
         write("")
         write(self.style.SUCCESS("Demo network ready."))
         write(f"  Admin:          http://127.0.0.1:{port}/admin/")
+        base_url = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
+        write(f"  Links in emails: {base_url or '(WAGTAILADMIN_BASE_URL not set)'}")
+        if urlsplit(base_url).port not in (None, port):
+            # The emails' review links would lead to another server.
+            write(
+                self.style.WARNING(
+                    f"  WAGTAILADMIN_BASE_URL names another port than {port}: "
+                    f"serve the site with PORT={port} in its environment "
+                    "(PORT=... make demo does), or set WAGTAILADMIN_BASE_URL."
+                )
+            )
         for outlet in Outlet.objects.filter(
             slug__in=[o["slug"] for o in OUTLETS]
         ).select_related("site"):
