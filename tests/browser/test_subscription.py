@@ -39,7 +39,7 @@ def test_a_visitor_subscribes_and_confirms_with_the_button(page, live_demo):
     assert link.startswith(site.root_url + "/distmark/subscribe/confirm/")
     page.goto(link)
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    expect(page.get_by_role("heading")).to_contain_text("Lille Centre")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Lille Centre")
     # Within Lille's layout: its name, a link to its home page.
     home = page.get_by_role("banner").get_by_role("link", name="Lille Centre")
     expect(home).to_have_attribute("href", "/")
