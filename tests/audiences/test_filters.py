@@ -131,6 +131,14 @@ def test_tag(people):
     assert emails(tag("unknown")) == []
 
 
+def test_tags_match_without_case(people):
+    # Stored "vip"; HQ or an outlet types "VIP" or "Vip".
+    for typed in ("VIP", "Vip"):
+        assert emails(tag(typed)) == ["ann", "cat"]
+        assert emails(tag(typed), outlet=people[0].outlet) == ["ann", "cat"]
+        assert emails(tag(typed, has="no")) == ["bob"]
+
+
 def test_consent(people):
     assert emails(consent("granted")) == ["ann"]
     assert emails(consent("withdrawn")) == ["bob"]

@@ -497,3 +497,44 @@ def test_the_segment_form_speaks_french_to_a_french_user(login, demo):
     assert "data-panel-heading-text>Rules<" not in html
     # The group's "all / any" drop-down (in the blocks' definitions).
     assert "&quot;label&quot;: &quot;Match&quot;" not in html
+
+
+@pytest.fixture
+def outlet_tags(network):
+    cache.clear()  # the suggestions are kept a few minutes
+    contact(network.lille, "fidele@x.fr", tags=["lille-regulars", "VIP"])
+    contact(network.lille, "autre@x.fr", tags=["vip"])
+    contact(network.marseille, "calanques@x.fr", tags=["calanques-club"])
+    contact(network.gent, "trouw@x.be", tags=["gent-trouw"])
+
+
+def tag_box_suggestions(client):
+    """The tags a rule's tag box suggests (a datalist in the blocks' definitions)."""
+    html = unescape(client.get(url(ADD)).content.decode())
+    return set(re.findall(r'option value=\\"([^"\\]+)\\"></option>', html))
+
+
+@pytest.mark.parametrize(
+    "username, expected",
+    [
+        ("lille-editor", {"lille-regulars"}),
+        ("north-manager", {"lille-regulars", "gent-trouw"}),
+        ("hq", {"lille-regulars", "gent-trouw", "calanques-club"}),
+    ],
+)
+def test_the_tag_box_suggests_the_tags_of_the_users_outlets_only(
+    login, outlet_tags, username, expected
+):
+    suggested = tag_box_suggestions(login(username))
+    assert expected <= suggested
+    others = {"lille-regulars", "gent-trouw", "calanques-club"} - expected
+    assert not others & suggested
+    # One spelling per tag, whatever its case.
+    assert len({name for name in suggested if name.lower() == "vip"}) == 1
+
+
+def test_a_tag_rule_counts_a_tag_typed_in_another_case(login, outlet_tags, network):
+    client = login("lille-editor")
+    response = client.post(url(COUNT), form_data("VIPs", network.lille, tag("VIP")))
+    assert response.status_code == 200
+    assert response.json()["contacts"] == 2

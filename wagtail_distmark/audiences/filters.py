@@ -23,11 +23,14 @@ from decimal import Decimal, InvalidOperation
 from functools import cache, reduce
 from operator import and_, or_
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dates import MONTHS
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks, hooks
@@ -130,13 +133,64 @@ class AudienceFilter(blocks.StructBlock):
 # The shipped filters
 
 
+class TagSuggestionsInput(forms.TextInput):
+    """A text box offering ``suggestions`` as the browser's own list (a
+    ``<datalist>``): the tags the user's outlets already use."""
+
+    def __init__(self, suggestions=(), attrs=None):
+        super().__init__(attrs)
+        self.suggestions = list(suggestions)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if not self.suggestions:
+            return super().render(name, value, attrs, renderer)
+        attrs = dict(attrs or {})
+        list_id = f"{attrs.get('id') or name}-suggestions"
+        attrs["list"] = list_id
+        return format_html(
+            '{}<datalist id="{}">{}</datalist>',
+            super().render(name, value, attrs, renderer),
+            list_id,
+            format_html_join(
+                "", '<option value="{}"></option>', ((s,) for s in self.suggestions)
+            ),
+        )
+
+
+class TagNameBlock(blocks.CharBlock):
+    """A tag's name, with ``suggestions`` (see :func:`rules_stream_block_for`)."""
+
+    def __init__(self, suggestions=(), **kwargs):
+        super().__init__(**kwargs)
+        self.suggestions = list(suggestions)
+        self.field.widget = TagSuggestionsInput(self.suggestions)
+
+    def deconstruct(self):
+        path, args, kwargs = super().deconstruct()
+        kwargs.pop("suggestions", None)
+        return path, args, kwargs
+
+
+def tagged(tag):
+    """ContactTag rows naming ``tag`` in any case ("VIP" finds "vip"), read
+    through the tags' lower-case index. SQLite lowers ASCII letters only:
+    there "ÉTÉ" and "été" stay two tags."""
+    return ContactTag.objects.alias(lower_name=Lower("name")).filter(
+        lower_name=Lower(Value(tag))
+    )
+
+
 class TagFilter(AudienceFilter):
     has = blocks.ChoiceBlock(
         choices=[("yes", _("has the tag")), ("no", _("does not have the tag"))],
         default="yes",
         label=_("Contact"),
     )
-    tag = blocks.CharBlock(max_length=64, label=_("Tag"))
+    tag = TagNameBlock(
+        max_length=64,
+        label=_("Tag"),
+        help_text=_("Upper or lower case: “VIP” also finds “vip”."),
+    )
 
     contact_fields = ("tags",)
 
@@ -150,12 +204,9 @@ class TagFilter(AudienceFilter):
             # probe it for every contact (EXISTS), which SQLite would do; for
             # one outlet's contacts, probing is the cheaper plan. PostgreSQL
             # plans both as the same semi-join.
-            tagged = ContactTag.objects.filter(name=value["tag"])
-            return Q(pk__in=tagged.values("contact_id"))
-        tagged = Exists(
-            ContactTag.objects.filter(contact_id=OuterRef("pk"), name=value["tag"])
-        )
-        return Q(tagged) if value["has"] == "yes" else ~Q(tagged)
+            return Q(pk__in=tagged(value["tag"]).values("contact_id"))
+        exists = Exists(tagged(value["tag"]).filter(contact_id=OuterRef("pk")))
+        return Q(exists) if value["has"] == "yes" else ~Q(exists)
 
     def describe(self, value):
         if value["has"] == "yes":
@@ -610,9 +661,10 @@ def rules_stream_block(**options):
     return block
 
 
-def _offering_attributes(block, shown, details=None):
+def _for_form(block, shown, details=None, tags=()):
     """A copy of ``block`` whose attribute drop-downs offer only ``shown``
-    (with ``details`` for the editor's script, see attribute_details)."""
+    (with ``details`` for the editor's script, see attribute_details) and
+    whose tag boxes suggest ``tags``."""
     if not isinstance(block, blocks.StructBlock):
         return block
     child_blocks = {}
@@ -626,10 +678,19 @@ def _offering_attributes(block, shown, details=None):
                 required=child.required,
                 help_text=child.field.help_text or None,
             )
-            replacement.set_name(name)
-            child_blocks[name] = replacement
+        elif isinstance(child, TagNameBlock) and tags:
+            replacement = TagNameBlock(
+                suggestions=tags,
+                max_length=child.field.max_length,
+                label=child.label,
+                required=child.required,
+                help_text=child.field.help_text or None,
+            )
         else:
             child_blocks[name] = child
+            continue
+        replacement.set_name(name)
+        child_blocks[name] = replacement
     if all(child_blocks[n] is c for n, c in block.child_blocks.items()):
         return block
     clone = copy.copy(block)
@@ -637,14 +698,15 @@ def _offering_attributes(block, shown, details=None):
     return clone
 
 
-def rules_stream_block_for(shown_attributes, details=None, **options):
+def rules_stream_block_for(shown_attributes, details=None, tags=(), **options):
     """The rules block for one form: the same rules, but every attribute
     drop-down (groups included) offers only ``shown_attributes``
     (``(key, label)`` pairs), built per request from what the user may see,
-    and carries ``details`` (:func:`attribute_details`) of those attributes."""
+    and carries ``details`` (:func:`attribute_details`) of those attributes;
+    every tag box suggests ``tags`` (the tags of the user's outlets)."""
     shown = list(shown_attributes)
     filter_types = [
-        (name, _offering_attributes(block, shown, details))
+        (name, _for_form(block, shown, details, tags))
         for name, block in audience_filter_types()
     ]
     block = blocks.StreamBlock(_with_groups(GROUP_DEPTH, filter_types))

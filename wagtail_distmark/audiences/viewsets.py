@@ -7,6 +7,7 @@ user's outlets, and the server checks the choice again.
 """
 
 from django.contrib.admin.utils import quote
+from django.core.cache import cache
 from django.http import Http404, JsonResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -21,7 +22,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.widgets.button import Button
 from wagtail.blocks.base import BlockWidget
 
-from ..contacts.models import AttributeDefinition
+from ..contacts.models import AttributeDefinition, ContactTag
 from ..contacts.viewsets import CONTACTS_MENU_HOOK, CONTACTS_MENU_ORDER
 from ..contacts.visibility import EVERYONE, HQ, MANAGERS, user_level
 from ..outlets import views as outlet_views
@@ -89,6 +90,37 @@ def attribute_options_for(user, used_keys=()):
         elif definition.key in used_keys:
             choices.append((definition.key, definition.key))
     return choices, attribute_details(visible)
+
+
+#: How many tags a rule's tag box suggests, and for how long they are kept.
+MAX_TAG_SUGGESTIONS = 200
+TAG_SUGGESTIONS_SECONDS = 300
+
+
+def tag_suggestions(user):
+    """The tags in use on the contacts ``user`` may see (HQ: the network's),
+    one spelling per tag whatever its case, sorted: what a rule's tag box
+    offers. Another outlet's tags are never among them. Kept a few minutes
+    per set of outlets: across the network it reads the whole tag index."""
+    if user_is_hq(user):
+        key, outlet_ids = "network", None
+    else:
+        outlet_ids = sorted(get_network_roles(user).any_outlet_ids)
+        if not outlet_ids:
+            return []
+        key = ",".join(map(str, outlet_ids))
+    cache_key = f"distmark:segment-tags:{key}"
+    names = cache.get(cache_key)
+    if names is None:
+        tags = ContactTag.objects.all()
+        if outlet_ids is not None:
+            tags = tags.filter(contact__outlet_id__in=outlet_ids)
+        spellings = {}
+        for name in tags.values_list("name", flat=True).distinct().iterator():
+            spellings.setdefault(name.lower(), name)
+        names = [spellings[k] for k in sorted(spellings)][:MAX_TAG_SUGGESTIONS]
+        cache.set(cache_key, names, TAG_SUGGESTIONS_SECONDS)
+    return names
 
 
 def used_attribute_keys(stream_value):
@@ -178,7 +210,10 @@ class SegmentForm(WagtailAdminModelForm):
                 user, used_attribute_keys(self.instance.rules)
             )
             block = rules_stream_block_for(
-                choices, details, **Segment._meta.get_field("rules").block_opts
+                choices,
+                details,
+                tags=tag_suggestions(user),
+                **Segment._meta.get_field("rules").block_opts,
             )
             field.block = block
             field.widget = BlockWidget(block)

@@ -12,6 +12,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef
+from django.db.models.functions import Lower
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -280,7 +281,9 @@ class ContactTag(models.Model):
                 fields=["contact", "name"], name="distmark_contact_tag_unique"
             ),
         ]
-        indexes = [models.Index(fields=["name"], name="distmark_contact_tag_name")]
+        # Segments find a tag without case ("VIP" finds "vip"): by its
+        # lower-case form, indexed.
+        indexes = [models.Index(Lower("name"), name="distmark_contact_tag_lower")]
 
     def __str__(self):
         return self.name
