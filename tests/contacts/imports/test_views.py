@@ -872,3 +872,63 @@ def test_any_files_day_and_month_order_is_decided_once_and_said(
     )
     assert said in html and said in result
     assert found == {"p2@example.com": datetime.date(1990, 4, 3)}
+
+
+def dry_run_page(client, outlet, content, capture):
+    upload(client, outlet, content, dry_run=True)
+    job = ContactImport.objects.latest("pk")
+    data = {f"column_{i}": t for i, t in enumerate(job.mapping["columns"])}
+    with capture(execute=True):
+        client.post(url("mapping", job.pk), data)
+    job.refresh_from_db()
+    assert job.status == ContactImport.Status.DONE, job.error
+    return job, client.get(url("detail", job.pk)).content.decode()
+
+
+def test_a_dry_run_shows_the_first_rejections_with_their_reasons(
+    login, demo, django_capture_on_commit_callbacks
+):
+    client = login("lille-manager")
+    content = FRENCH_CSV.encode("cp1252") + b"bad-address;X;Y;;oui;\r\n"
+    job, page = dry_run_page(
+        client, demo.lille, content, django_capture_on_commit_callbacks
+    )
+    assert job.rejected_count == 1
+    assert "data-dm-import-report-rows" in page
+    assert (
+        "<tr><td>5</td><td>Courriel</td><td>bad-address</td>"
+        "<td>Invalid email address</td></tr>"
+    ) in page
+    # Some rows would be imported: the page offers the real import.
+    assert url("run", job.pk) in page
+    assert "data-dm-import-all-rejected" not in page
+
+
+def test_a_dry_run_shows_twenty_rejections_and_points_to_the_download(
+    login, demo, django_capture_on_commit_callbacks
+):
+    client = login("lille-manager")
+    bad = "".join(f"bad-{n};X;Y;;oui;\r\n" for n in range(30))
+    content = FRENCH_CSV.encode("cp1252") + bad.encode()
+    job, page = dry_run_page(
+        client, demo.lille, content, django_capture_on_commit_callbacks
+    )
+    assert job.rejected_count == 30
+    assert page.count("<td>Invalid email address</td>") == 20
+    assert "bad-19" in page and "bad-20" not in page
+    assert "The download below holds every row of the report." in page
+
+
+def test_a_dry_run_rejecting_every_row_does_not_offer_the_real_import(
+    login, demo, django_capture_on_commit_callbacks
+):
+    client = login("lille-manager")
+    content = b"Courriel;Pr\xe9nom\r\nnot-an-address;Anne\r\nalso-bad;Jean\r\n"
+    job, page = dry_run_page(
+        client, demo.lille, content, django_capture_on_commit_callbacks
+    )
+    assert (job.total_rows, job.rejected_count) == (2, 2)
+    assert url("run", job.pk) not in page
+    assert "Import this file for real" not in page
+    assert "Every row would be rejected" in page
+    assert "not-an-address" in page

@@ -6,6 +6,8 @@ contacts to (``visible_imports``): another outlet's import is a 404, by URL
 or by id. Starting an import checks the permission again on the server.
 """
 
+import csv
+import io
 from functools import partial
 
 from django.core.exceptions import PermissionDenied
@@ -46,6 +48,32 @@ from .services import (
 from .tasks import import_contacts_task
 
 PER_PAGE = 25
+#: The report's first rows shown on the result page; all are in the download.
+REPORT_ROWS_SHOWN = 20
+#: The characters a report's value is defused for (see ``services.safe_cell``).
+DEFUSED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+
+
+def first_report_rows(job, limit=REPORT_ROWS_SHOWN):
+    """The report's first ``limit`` rows (line, column, value, reason), as
+    the page shows them: a value defused for spreadsheets is shown as typed."""
+    if not job.report:
+        return []
+    rows = []
+    with job.report.open("rb") as raw:
+        text = io.TextIOWrapper(raw, "utf-8-sig", newline="")
+        reader = csv.reader(text)
+        next(reader, None)  # the header
+        for row in reader:
+            line, column, value, reason = (row + ["", "", "", ""])[:4]
+            if value.startswith(DEFUSED):
+                value = value[1:]
+            rows.append(
+                {"line": line, "column": column, "value": value, "reason": reason}
+            )
+            if len(rows) >= limit:
+                break
+    return rows
 
 
 def may_import_somewhere(user):
@@ -295,13 +323,26 @@ class ImportDetailView(ImportObjectMixin, BaseImportView, TemplateView):
         context = super().get_context_data(**kwargs)
         job = self.contact_import
         processed, total = read_progress(job)
+        running = job.status in (
+            ContactImport.Status.PENDING,
+            ContactImport.Status.RUNNING,
+        )
+        finished = job.status == ContactImport.Status.DONE
+        # One more row than shown: whether the download holds more.
+        report_rows = first_report_rows(job, REPORT_ROWS_SHOWN + 1) if finished else []
         context.update(
             contact_import=job,
             date_orders=date_order_texts(job.mapping.get("date_orders") or []),
             processed=processed,
             total=total,
-            running=job.status
-            in (ContactImport.Status.PENDING, ContactImport.Status.RUNNING),
+            running=running,
+            report_rows=report_rows[:REPORT_ROWS_SHOWN],
+            report_has_more=len(report_rows) > REPORT_ROWS_SHOWN,
+            # A dry run whose every row would be rejected: importing it for
+            # real would do nothing, so the page says so instead of offering it.
+            all_rejected=finished
+            and job.total_rows > 0
+            and job.rejected_count >= job.total_rows,
         )
         return context
 
