@@ -30,3 +30,15 @@ def deploy_template_task(deployment_id):
         "skipped": deployment.skipped_count,
         "failed": deployment.failed_count,
     }
+
+
+@task()
+def notify_stale_values_task(template_id, stale):
+    """Tell outlet managers that a template publish made their values stale.
+
+    ``stale`` maps outlet page ids (as strings: task arguments are JSON) to
+    their stale block ids. Returns the number of emails sent.
+    """
+    from .template_publishing import notify_stale_values
+
+    return notify_stale_values(template_id, stale)

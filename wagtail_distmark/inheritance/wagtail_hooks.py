@@ -6,6 +6,7 @@ from wagtail.admin.menu import MenuItem
 from ..isolation.pages import OutletScopedPageViewSet
 from . import views
 from .models import LocalPage
+from .template_publishing import ConfirmTemplatePublishView, confirm_before_publishing
 
 app_name = "distmark_templates"
 urlpatterns = [
@@ -15,6 +16,11 @@ urlpatterns = [
     path("<int:pk>/report/", views.DriftReportView.as_view(), name="report"),
     path("<int:pk>/deploy/", views.DeployTemplateView.as_view(), name="deploy"),
     path("deployments/<int:pk>/", views.DeploymentView.as_view(), name="deployment"),
+    path(
+        "<int:pk>/publish/<int:revision_id>/",
+        ConfirmTemplatePublishView.as_view(),
+        name="confirm_publish",
+    ),
 ]
 
 
@@ -54,3 +60,8 @@ def register_template_library_menu_item():
 @hooks.register("register_admin_viewset")
 def register_local_page_viewset():
     return LocalPageViewSet("local_pages")
+
+
+# HQ confirms a template publish that affects outlets (what it affects, then
+# publish): Wagtail's editor has saved the new version as a draft by then.
+hooks.register("before_publish_page", confirm_before_publishing)
