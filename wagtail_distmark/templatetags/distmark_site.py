@@ -15,6 +15,7 @@ from django import template
 from django.db.models import Exists, OuterRef
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site
 
 from ..blocks.library import phone_href, weekly_hours
@@ -143,11 +144,33 @@ def brand_css(kit):
     return mark_safe("\n".join(rules))  # noqa: S308 (every part validated above)
 
 
+# The header's logo; the sites' icon reuses the same rendition.
+LOGO_FILTER = "height-80"
+
+
 def brand_logo(kit):
-    """The brand kit's first logo whose usage rights have not expired, or None."""
-    for block in kit.logos:
-        image = block.value.get("image")
-        rights = getattr(image, "distmark_rights", None) if image is not None else None
+    """The brand kit's first logo whose usage rights have not expired, or None.
+
+    Read from the stream's raw ids: one query for the images with their
+    rights, one for their prefetched renditions.
+    """
+    ids = [
+        item["value"].get("image")
+        for item in kit.logos.raw_data
+        if isinstance(item.get("value"), dict) and item["value"].get("image")
+    ]
+    if not ids:
+        return None
+    images = (
+        get_image_model()
+        .objects.filter(pk__in=ids)
+        .select_related("distmark_rights")
+        .prefetch_renditions(LOGO_FILTER)
+        .in_bulk()
+    )
+    for image_id in ids:
+        image = images.get(image_id)
+        rights = getattr(image, "distmark_rights", None) if image else None
         if image is not None and not (rights is not None and rights.is_expired):
             return image
     return None
