@@ -244,3 +244,22 @@ def test_menu_shows_brand_screens_to_outlets_and_rights_to_hq(login, demo):
     assert reverse("distmark_image_rights:index") not in html
     html = login("hq").get(reverse("wagtailadmin_home")).content.decode()
     assert reverse("distmark_image_rights:index") in html
+
+
+@pytest.mark.parametrize("username", ["hq", "lille-editor"])
+def test_the_brand_kit_page_is_headed_brand_kit_not_home(login, demo, username):
+    import re
+
+    html = login(username).get(reverse("distmark_brand_kit:index")).content.decode()
+    header = html[html.index("<header") : html.index("</header>")]
+    crumbs = [
+        re.sub(r"\s+", " ", text).strip()
+        for text in re.findall(
+            r"<(?:a|div|span)[^>]*>\s*(?:<svg.*?</svg>)?\s*([^<]+?)\s*</(?:a|div|span)>",
+            header,
+            re.S,
+        )
+    ]
+    assert "Brand kit" in crumbs, crumbs
+    images = login(username).get(reverse("distmark_brand_images:index"))
+    assert "Brand kit" in images.content.decode()

@@ -1,5 +1,7 @@
 """HQ edits usage rights in the admin; outlets cannot reach the screens."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -81,3 +83,16 @@ def test_the_rights_listing_shows_approval_as_an_icon_not_true(login, demo):
     cells = re.findall(r"<td[^>]*>\s*(True|False)\s*</td>", html)
     assert cells == []
     assert "icon-success" in html  # an approved asset's tick
+
+
+def test_the_approval_filter_reads_approved_not_true(login, demo):
+    approved = brand_image("Brand logo", hq_approved=True)
+    draft = brand_image("Draft visual", hq_approved=False)
+    url = reverse("distmark_image_rights:index")
+    response = login("hq").get(url, {"hq_approved": "1"})
+    html = re.sub(r"\s+", " ", response.content.decode())
+    listed = [r.image for r in response.context["object_list"]]
+    assert approved in listed and draft not in listed
+    assert "Approved by HQ: </span>" in html
+    pill = html[html.index("Approved by HQ: </span>") :][:60]
+    assert "Approved</b>" in pill and "True" not in pill

@@ -150,6 +150,13 @@ class BrandAssetIndexView(NetworkMemberRequiredMixin, BaseListingView):
     def header_icon(self):
         return "image" if self.kind == "image" else "doc-full"
 
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {"url": reverse("distmark_brand_kit:index"), "label": _("Brand kit")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
     @cached_property
     def library_assets(self):
         assets = self.model._default_manager.filter(
@@ -317,6 +324,12 @@ class BrandKitView(NetworkMemberRequiredMixin, WagtailAdminTemplateMixin, Templa
     template_name = "wagtail_distmark/media/brand_kit.html"
     page_title = _("Brand kit")
     header_icon = "palette"
+
+    def get_breadcrumbs_items(self):
+        # The page's own name as the header, not a lone "Home".
+        return super().get_breadcrumbs_items() + [
+            {"url": "", "label": self.get_page_title()}
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

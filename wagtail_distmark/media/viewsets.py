@@ -1,10 +1,12 @@
 """Admin screens for HQ: the usage rights of brand assets."""
 
+import django_filters
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Count, OuterRef, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import BooleanColumn, Column
@@ -95,11 +97,27 @@ class RightsCreateView(generic.CreateView):
         return initial
 
 
+def rights_filterset(rights_model):
+    """The rights listing's filters; approval reads "Approved" or "Not
+    approved" (the active filter said "Approved by HQ: True")."""
+
+    class RightsFilterSet(WagtailFilterSet):
+        hq_approved = django_filters.ChoiceFilter(
+            label=_("Approved by HQ"),
+            choices=[("1", _("Approved")), ("0", _("Not approved"))],
+        )
+
+        class Meta:
+            model = rights_model
+            fields = ["hq_approved", "expires_on"]
+
+    return RightsFilterSet
+
+
 class AssetRightsViewSet(ModelViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     inspect_view_enabled = False
-    list_filter = ["hq_approved", "expires_on"]
     search_backend_name = None
     index_view_class = RightsIndexView
     add_view_class = RightsCreateView
@@ -117,6 +135,7 @@ class ImageRightsViewSet(AssetRightsViewSet):
     ]
     search_fields = ["image__title"]
     panels = rights_panels("image")
+    filterset_class = rights_filterset(ImageRights)
 
 
 class DocumentRightsViewSet(AssetRightsViewSet):
@@ -131,6 +150,7 @@ class DocumentRightsViewSet(AssetRightsViewSet):
     ]
     search_fields = ["document__title"]
     panels = rights_panels("document")
+    filterset_class = rights_filterset(DocumentRights)
 
 
 class NetworkMenuItem(MenuItem):
