@@ -284,3 +284,103 @@ def test_hq_changes_locked_text_and_the_live_outlet_page_follows_at_once(
         expect(visitor.locator(".dm-promotion__discount")).to_have_text(FIFTEEN_PERCENT)
     finally:
         visitor_context.close()
+
+
+def test_outlet_reuses_an_earlier_value_hqs_new_rules_exclude(admin_login, live_demo):
+    """HQ lowers the zone's maximum and the discount's: Lille's editor reads
+    the earlier values in full, puts them back and adjusts them; badges follow
+    what is typed."""
+    lille_page = spring_page(live_demo.lille)
+    template = lille_page.hq_template
+    zone_blocks = [
+        {
+            "type": "rich_text",
+            "id": "0d9c8a2e-5555-4555-8555-000000000001",
+            "value": "<p>Braderie this Saturday</p>",
+        },
+        {
+            "type": "call_to_action",
+            "id": "0d9c8a2e-5555-4555-8555-000000000002",
+            "value": {
+                "label": "Book a visit",
+                "link": "https://example.com/visit",
+                "style": "primary",
+            },
+        },
+    ]
+    for block_id, values in (
+        (spring.LOCAL_ZONE_ID, {"blocks": zone_blocks}),
+        (spring.PROMOTION_ID, {"discount_percent": 15}),
+    ):
+        merged = merge_template(template, {}).by_id(block_id)
+        lille_page.overrides[block_id] = make_override(merged, values)
+    lille_page.save_revision()
+    body = list(template.body.raw_data)
+    for child in body:
+        if child["id"] == spring.LOCAL_ZONE_ID:
+            child["value"]["max_blocks"] = 1
+        if child["id"] == spring.PROMOTION_ID:
+            child["value"]["max_discount"] = 12
+    template.body = body
+    template.save_revision().publish()
+
+    page = admin_login("lille-editor")
+    page.goto(f"{live_demo.url}/admin/pages/{lille_page.pk}/edit/")
+
+    # Badges follow what is typed.
+    subtitle = page.locator(
+        f'[data-dm-block="{spring.HERO_ID}"] [data-dm-field="subtitle"]'
+    )
+    badge = subtitle.locator("[data-dm-source]")
+    expect(badge).to_have_text("HQ's value")
+    subtitle.locator(control(spring.HERO_ID, "subtitle")).fill("Lille en fête")
+    expect(badge).to_have_text("Your value")
+    subtitle.locator(control(spring.HERO_ID, "subtitle")).fill(HQ_SUBTITLE)
+    expect(badge).to_have_text("HQ's value")
+
+    # The earlier zone is shown in full, as the page showed it.
+    zone = slot(page, spring.LOCAL_ZONE_ID)
+    earlier = zone.locator("[data-dm-earlier]")
+    expect(earlier).to_contain_text("Braderie this Saturday")
+    expect(earlier).to_contain_text("Book a visit")
+    zone_field = zone.locator('[data-dm-field="blocks"]')
+    expect(zone_field.get_by_role("textbox")).to_have_count(0)
+    zone_field.get_by_role("button", name="Reuse my earlier value").click()
+    # Back in the zone's own widget: the text in its editor, the button's fields.
+    expect(zone_field.get_by_role("textbox").first).to_contain_text(
+        "Braderie this Saturday"
+    )
+    expect(zone_field.locator('input[name$="-value-label"]')).to_have_value(
+        "Book a visit"
+    )
+    expect(zone_field.locator("[data-dm-source]")).to_have_text("Your value")
+
+    promotion = slot(page, spring.PROMOTION_ID)
+    discount = promotion.locator(control(spring.PROMOTION_ID, "discount_percent"))
+    expect(discount).to_have_value("10")
+    promotion.get_by_role("button", name="Reuse my earlier value").click()
+    discount = promotion.locator(control(spring.PROMOTION_ID, "discount_percent"))
+    expect(discount).to_have_value("15")
+
+    # Saved as they were, they still break HQ's rules: refused, named.
+    submit(page, "Save draft")
+    expect(page.locator("[data-dm-overrides]")).to_contain_text(
+        "Some values do not follow HQ's rules"
+    )
+    assert latest_overrides(lille_page.pk)[spring.PROMOTION_ID]["values"] == {
+        "discount_percent": 15
+    }
+
+    # Adjusted to the new rules, they are saved and shown again.
+    promotion = slot(page, spring.PROMOTION_ID)
+    promotion.locator(control(spring.PROMOTION_ID, "discount_percent")).fill("12")
+    zone_field = slot(page, spring.LOCAL_ZONE_ID).locator('[data-dm-field="blocks"]')
+    zone_field.get_by_role("button", name="Delete").last.click()
+    submit(page, "Save draft")
+    assert not invalid_fields(page), f"could not save: {invalid_fields(page)}"
+    overrides = latest_overrides(lille_page.pk)
+    assert overrides[spring.PROMOTION_ID]["values"] == {"discount_percent": 12}
+    assert [b["type"] for b in overrides[spring.LOCAL_ZONE_ID]["values"]["blocks"]] == [
+        "rich_text"
+    ]
+    expect(page.locator("[data-dm-stale]")).to_have_count(0)
