@@ -162,3 +162,44 @@ def test_external_link_chooser_without_its_field_asks_for_it(login, demo):
     )
     assert response.status_code == 200
     assert response.json()["step"] == "external_link"
+
+
+# The explorer's warning about pages without a site ------------------------------
+
+NO_SITE_WARNINGS = ("There is no site record", "There is no site set up")
+
+
+def explorer(client, page=None):
+    url = "/admin/pages/" if page is None else f"/admin/pages/{page.pk}/"
+    response = client.get(url, follow=True)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_hq_exploring_the_template_library_reads_no_missing_site_warning(login):
+    from wagtail_distmark.inheritance.models import TemplateLibraryPage
+
+    html = explorer(login("hq"), TemplateLibraryPage.objects.get())
+    assert "Spring promotion" in html
+    assert not any(warning in html for warning in NO_SITE_WARNINGS)
+    assert "not pages of a site" in html
+
+
+def test_a_regional_manager_exploring_their_region_reads_no_missing_site_warning(
+    login, demo
+):
+    html = explorer(login("north-manager"))
+    assert "Lille" in html and "Gent" in html
+    assert not any(warning in html for warning in NO_SITE_WARNINGS)
+    html = explorer(login("hq"), demo.north.page)
+    assert not any(warning in html for warning in NO_SITE_WARNINGS)
+
+
+def test_the_warning_still_shows_for_a_page_outside_any_site(login):
+    from wagtail.models import Page
+
+    stray = Page.get_first_root_node().add_child(
+        instance=Page(title="Stray section", slug="stray")
+    )
+    html = explorer(login("hq"), stray)
+    assert any(warning in html for warning in NO_SITE_WARNINGS)

@@ -14,6 +14,7 @@ from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.chooser import BrowseView, ExternalLinkView
 from wagtail.admin.views.pages.copy import CopyView
+from wagtail.admin.views.pages.listing import ExplorableIndexView
 from wagtail.admin.views.pages.listing import IndexView as PageIndexView
 from wagtail.admin.views.pages.workflow import ConfirmWorkflowCancellationView
 from wagtail.admin.viewsets.pages import PageViewSet
@@ -112,6 +113,43 @@ class VisiblePagesOnlyMixin:
         super().setup(request, *args, **kwargs)
 
 
+def organising_page_note(page):
+    """What the explorer says under one of the network's organising pages
+    (the template library, a region's page), which no site serves by
+    design; None for any other page."""
+    from ..inheritance.models import TemplateLibraryPage
+    from ..outlets.models import RegionPage
+
+    page_class = page.specific_class if page is not None else None
+    if page_class is not None and issubclass(page_class, TemplateLibraryPage):
+        return _(
+            "Templates are not pages of a site: outlets publish pages built on "
+            "them, on their own sites."
+        )
+    if page_class is not None and issubclass(page_class, RegionPage):
+        return _(
+            "A region groups its outlets: each outlet's site starts at its home "
+            "page below."
+        )
+    return None
+
+
+class NetworkExplorableIndexView(ExplorableIndexView):
+    """Wagtail's explorer, where Wagtail's warning "There is no site record
+    for this location" would greet HQ after publishing a template and a
+    regional manager on their region: under an organising page it says why
+    there is no site instead."""
+
+    results_template_name = "wagtail_distmark/pages/explorable_index_results.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["organising_page_note"] = organising_page_note(
+            getattr(self, "parent_page", None)
+        )
+        return context
+
+
 class OutletScopedPageViewSet(PageViewSet):
     """A page viewset whose screens show local users only their outlets.
 
@@ -131,6 +169,7 @@ class OutletScopedPageViewSet(PageViewSet):
             )
         return super().construct_view(view_class, **kwargs)
 
+    index_view_class = NetworkExplorableIndexView
     copy_view_class = ScopedCopyView
     confirm_workflow_cancellation_view_class = ScopedConfirmWorkflowCancellationView
 
