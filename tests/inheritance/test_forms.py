@@ -377,3 +377,38 @@ def test_publishing_from_the_add_form_needs_the_required_blocks_first(login, dem
     response = client.post(add_url, data)
     assert response.status_code == 302
     assert not LocalPage.objects.get(outlet=demo.lille).live
+
+
+def test_an_earlier_value_posted_again_is_checked_against_hqs_new_rules(
+    login, lille_page
+):
+    """ "Reuse my earlier value" then Save: the value is refused with HQ's new
+    bounds, not silently kept out of sight."""
+    import copy
+
+    from wagtail_distmark.inheritance.models import TemplatePage
+
+    client = login("lille-editor")
+    discount = value_name(spring.PROMOTION_ID, "discount_percent")
+    client.post(edit_url(lille_page), form_data(lille_page, **{discount: "15"}))
+    template = TemplatePage.objects.get(slug=spring.SPRING_SLUG)
+    body = copy.deepcopy(list(template.body.raw_data))
+    for child in body:
+        if child["id"] == spring.PROMOTION_ID:
+            child["value"]["max_discount"] = 12
+    template.body = body
+    template.save_revision().publish()
+
+    response = client.post(
+        edit_url(lille_page), form_data(lille_page, **{discount: "15"})
+    )
+    assert response.status_code == 200
+    assert (
+        "HQ allows discounts from 5 % to 12 %."
+        in form_errors(response)[(spring.PROMOTION_ID, "discount_percent")]
+    )
+    # Left alone (HQ's value posted), it stays kept for review.
+    assert client.post(edit_url(lille_page), form_data(lille_page)).status_code == 302
+    assert latest(lille_page).overrides[spring.PROMOTION_ID]["values"] == {
+        "discount_percent": 15
+    }
