@@ -93,6 +93,7 @@ def test_pages_failing_the_brand_checks_are_deployed_as_drafts_and_named(
     assert not pages.filter(live=True).exists()
     html = client.get(response["Location"]).content.decode()
     assert "2 pages created" in html
+    assert "2 of them kept as drafts: they fail the brand checks" in html
     for outlet in (demo.lille, demo.gent):
         assert outlet.name in html
     assert (
@@ -102,7 +103,7 @@ def test_pages_failing_the_brand_checks_are_deployed_as_drafts_and_named(
         == 2
     )
     data = client.get(response["Location"], {"format": "json"}).json()
-    assert data["failed"] == 0
+    assert (data["failed"], data["kept_as_drafts"]) == (0, 2)
     assert {error["name"] for error in data["errors"]} == {
         demo.lille.name,
         demo.gent.name,

@@ -273,6 +273,8 @@ class DeploymentView(LibraryAccessMixin, View):
             pk=pk,
         )
         running = deployment.status in (deployment.PENDING, deployment.RUNNING)
+        # Created, but kept as drafts: they failed the brand checks.
+        drafts = sum(1 for error in deployment.errors if error.get("draft"))
         if request.GET.get("format") == "json":
             return JsonResponse(
                 {
@@ -281,6 +283,7 @@ class DeploymentView(LibraryAccessMixin, View):
                     "created": deployment.created_count,
                     "skipped": deployment.skipped_count,
                     "failed": deployment.failed_count,
+                    "kept_as_drafts": drafts,
                     "percent": deployment.percent,
                     "errors": deployment.errors,
                 }
@@ -288,7 +291,12 @@ class DeploymentView(LibraryAccessMixin, View):
         return TemplateResponse(
             request,
             self.template_name,
-            {"deployment": deployment, "running": running, "header_icon": "upload"},
+            {
+                "deployment": deployment,
+                "running": running,
+                "kept_as_drafts": drafts,
+                "header_icon": "upload",
+            },
         )
 
 
