@@ -558,3 +558,14 @@ def test_a_dry_run_importing_nothing_does_not_offer_the_real_import(login, demo)
     # Something to import: offered.
     dry = job_id(upload(client, rows_with_regions("north"), dry_run=True))
     assert REAL in client.get(url("detail", dry)).content.decode()
+
+
+def test_the_rejected_rows_show_each_cells_value(login, regions):
+    client = login("hq")
+    job = job_id(upload(client, BAD.read_bytes(), dry_run=True, name="bad.csv"))
+    page = client.get(url("detail", job))
+    shown = {(e.line, e.column): e.value for e in page.context["errors"]}
+    assert shown[(3, "slug")] == "lille-0001"
+    html = page.content.decode()
+    assert "<th>Value</th>" in html
+    assert "<td>lille-0001</td>" in html

@@ -6,6 +6,8 @@ service as the command's (``import_outlets``), run as a background task
 (``import_jobs``); the service checks again that its user is HQ.
 """
 
+from dataclasses import dataclass
+
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -20,7 +22,7 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from .access import user_is_hq
 from .import_jobs import OutletImportJob
-from .importing import OutletImportError, check_file, quoted
+from .importing import OutletImportError, RowError, check_file, quoted
 
 #: The largest file the admin accepts (1,000 outlets take about 250 KB).
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -152,7 +154,7 @@ class OutletImportDetailView(JobMixin, BaseImportView, TemplateView):
         context.update(job=self.job, report=report)
         if report is not None:
             # Unknown regions are summed up once per region, not row by row.
-            errors = report.row_errors
+            errors = shown_errors(report, report.row_errors[:ERRORS_SHOWN])
             context.update(
                 counts=report.counts,
                 updates=[
@@ -160,8 +162,8 @@ class OutletImportDetailView(JobMixin, BaseImportView, TemplateView):
                     for slug, fields in sorted(report.changed_fields.items())
                 ],
                 ignored_columns=quoted(report.ignored_columns),
-                errors=errors[:ERRORS_SHOWN],
-                errors_hidden=max(0, len(errors) - ERRORS_SHOWN),
+                errors=errors,
+                errors_hidden=max(0, len(report.row_errors) - ERRORS_SHOWN),
                 unknown_regions=report.unknown_region_messages(),
                 unknown_regions_help=(
                     report.unknown_regions_help() if report.unknown_regions else ""
@@ -170,6 +172,27 @@ class OutletImportDetailView(JobMixin, BaseImportView, TemplateView):
                 offer_import=can_import_for_real(self.job),
             )
         return context
+
+
+@dataclass
+class ShownError(RowError):
+    """A rejected row's error as the page lists it, with the cell's value."""
+
+    value: str = ""
+
+
+def shown_errors(report, errors):
+    values = {row.line: row.values for row in report.rejected}
+    return [
+        ShownError(
+            error.line,
+            error.column,
+            error.message,
+            error.code,
+            value=str(values.get(error.line, {}).get(error.column, "") or ""),
+        )
+        for error in errors
+    ]
 
 
 def can_create_regions_for(job):
