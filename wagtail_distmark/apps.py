@@ -72,3 +72,29 @@ class WagtailDistmarkAppConfig(AppConfig):
         task_submitted.connect(
             on_task_submitted, dispatch_uid="distmark_approval_requested_email"
         )
+
+        from django.db.models.signals import post_init
+        from wagtail.models import GroupApprovalTask, Task, Workflow
+
+        from .workflows.models import (
+            BrandComplianceTask,
+            HQReviewTask,
+            OutletApprovalTask,
+        )
+        from .workflows.services import show_default_names_translated
+
+        # The default workflow's name in the reader's language (one sender per
+        # model: post_init fires for the concrete class only).
+        for model in (
+            Workflow,
+            Task,
+            GroupApprovalTask,
+            BrandComplianceTask,
+            OutletApprovalTask,
+            HQReviewTask,
+        ):
+            post_init.connect(
+                show_default_names_translated,
+                sender=model,
+                dispatch_uid=f"distmark_translated_name_{model.__name__}",
+            )

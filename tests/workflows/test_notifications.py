@@ -135,6 +135,10 @@ def test_subjects_and_bodies_are_plain_text_not_html(
     demo.lille.name = "Lille Centre & Co's"
     demo.lille.save()
     title = "Soldes <50 % & plus"
+    for username in ("lille-editor", "lille-manager"):  # who read English
+        profile = UserProfile.get_for_user(demo.users[username])
+        profile.preferred_language = "en"
+        profile.save()
     login("lille-editor")
     with django_capture_on_commit_callbacks(execute=True):
         submit(
@@ -158,3 +162,43 @@ def test_subjects_and_bodies_are_plain_text_not_html(
     )
     assert f"“{title}”" in approval.body
     assert "Outlet: Lille Centre & Co's" in approval.body
+
+
+def test_emails_name_the_steps_in_the_recipients_language(
+    login, demo, client, django_capture_on_commit_callbacks
+):
+    profile = UserProfile.get_for_user(demo.users["lille-manager"])
+    profile.preferred_language = "fr"
+    profile.save()
+    login("lille-editor")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, spring_page(demo.lille))
+    email = mail.outbox[0]
+    assert "(Validation du point de vente)" in email.subject
+    assert "Validation du point de vente" in email.body
+
+
+def test_a_recipient_without_a_language_reads_the_outlets(
+    login, demo, client, django_capture_on_commit_callbacks
+):
+    for username, language in (("lille-manager", ""), ("lille-editor", "en")):
+        profile = UserProfile.get_for_user(demo.users[username])
+        profile.preferred_language = language
+        profile.save()
+    # Lille's manager gets Lille's language (French), not the submitter's.
+    login("lille-editor")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, spring_page(demo.lille))
+    assert "attend votre validation" in mail.outbox[0].subject
+
+
+def test_a_recipients_own_language_comes_before_the_outlets(
+    login, demo, client, django_capture_on_commit_callbacks
+):
+    profile = UserProfile.get_for_user(demo.users["lille-manager"])
+    profile.preferred_language = "nl"
+    profile.save()
+    login("lille-editor")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, spring_page(demo.lille))
+    assert "Goedkeuring door de vestiging" in mail.outbox[0].subject

@@ -31,3 +31,40 @@ def test_it_is_created_once_and_hqs_changes_are_kept(demo):
     ensure_network()
     assert Workflow.objects.filter(name="Local publishing").count() == 1
     assert not WorkflowPage.objects.filter(page=network.root_region.page).exists()
+
+
+def test_default_names_read_in_the_readers_language(login, demo, client):
+    from wagtail.users.models import UserProfile
+
+    from tests.workflows.flow import submit
+
+    page = spring_page(demo.lille)
+    login("lille-editor")
+    submit(client, page)
+    profile = UserProfile.get_for_user(demo.users["lille-manager"])
+    profile.preferred_language = "nl"
+    profile.save()
+    client.force_login(demo.users["lille-manager"])
+    # The workflow's steps, stored once (in English), in the manager's Dutch.
+    html = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+    assert "Goedkeuring door de vestiging" in html
+    assert "Outlet approval" not in html
+
+
+def test_a_name_hq_chose_stays_as_written(demo):
+    from django.utils import translation
+
+    from wagtail_distmark.workflows.models import OutletApprovalTask
+
+    task = OutletApprovalTask.objects.get()
+    task.name = "Validation Lille (Claire)"
+    task.save()
+    with translation.override("nl"):
+        assert OutletApprovalTask.objects.get().name == "Validation Lille (Claire)"
+    # A default name saved in French is still read in Dutch.
+    task.name = "Validation du point de vente"
+    task.save()
+    with translation.override("nl"):
+        assert OutletApprovalTask.objects.get().name == (
+            "Goedkeuring door de vestiging"
+        )

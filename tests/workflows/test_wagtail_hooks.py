@@ -119,3 +119,17 @@ def test_snippets_cannot_be_published_directly_around_the_checks(
     assert "Headline: “gratuit” is on HQ's list of banned words." in "\n".join(
         messages_of(response)
     )
+
+
+def test_approving_from_the_editor_says_what_happens_next(login, demo, client):
+    page = spring_page(demo.lille)
+    login("lille-editor")
+    submit(client, page)
+    client.force_login(demo.users["lille-manager"])
+    response = submit(
+        client,
+        page,
+        action="action-workflow-action",
+        **{"workflow-action-name": "approve"},
+    )
+    assert "“Spring promotion” is live now." in messages_of(response)

@@ -16,6 +16,7 @@ import logging
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -123,6 +124,17 @@ def latest_revision(workflow_state):
     )
 
 
+def on_latest_revision(task_state, workflow_state):
+    """Make ``task_state`` name the latest revision. Wagtail starts a step on
+    the revision its copy of the object names as latest, which is an older
+    one when that copy was loaded before the edit being submitted."""
+    latest = latest_revision(workflow_state)
+    if latest is not None and task_state.revision_id != latest.pk:
+        task_state.revision = latest
+        task_state.save(update_fields=["revision"])
+    return task_state
+
+
 def reset_stale_steps(workflow_state):
     """Reset our steps whose approval (or skip) no longer covers the content.
 
@@ -207,7 +219,9 @@ class ApprovalStepMixin:
         # Steps approved for an earlier version run again before going live.
         reset_stale_steps(workflow_state)
         WorkflowState.objects.get(pk=workflow_state.pk).update(user=user)
-        return None  # Wagtail's views would take anything else as a redirect
+        # Wagtail's workflow action view redirects here: the approver is told
+        # what happens next (the editor's "Approve" says it by a hook).
+        return reverse("distmark_workflow_approved", args=(task_state.pk,))
 
 
 # Brand compliance ----------------------------------------------------------------
@@ -243,7 +257,9 @@ class BrandComplianceTask(Task):
         earlier = earlier_stale_step(self, workflow_state)
         if earlier is not None:
             return earlier.start(workflow_state, user=user)
-        task_state = super().start(workflow_state, user=user)
+        task_state = on_latest_revision(
+            super().start(workflow_state, user=user), workflow_state
+        )
         try:
             report = run_checks(_revision_object(task_state))
             passed, comment = report.passed, report.summary()
@@ -302,7 +318,9 @@ class OutletApprovalTask(ApprovalStepMixin, Task):
         earlier = earlier_stale_step(self, workflow_state)
         if earlier is not None:
             return earlier.start(workflow_state, user=user)
-        return super().start(workflow_state, user=user)
+        return on_latest_revision(
+            super().start(workflow_state, user=user), workflow_state
+        )
 
     def approvable_states(self, user):
         """``{(base content type id, object id): task state id}`` of the
@@ -513,10 +531,13 @@ class HQReviewTask(ApprovalStepMixin, AbstractGroupApprovalTask):
         earlier = earlier_stale_step(self, workflow_state)
         if earlier is not None:
             return earlier.start(workflow_state, user=user)
-        obj = workflow_state.content_object.get_latest_revision().as_object()
+        revision = latest_revision(workflow_state)
+        obj = revision.as_object()
         reasons = self.review_reasons(obj)
         if reasons:
-            task_state = super().start(workflow_state, user=user)
+            task_state = on_latest_revision(
+                super().start(workflow_state, user=user), workflow_state
+            )
             task_state.reason = " ".join(reasons)
             task_state.save(update_fields=["reason"])
             self._log(
@@ -526,7 +547,7 @@ class HQReviewTask(ApprovalStepMixin, AbstractGroupApprovalTask):
         task_state = self.get_task_state_class()(
             workflow_state=workflow_state,
             task=self,
-            revision=workflow_state.content_object.get_latest_revision(),
+            revision=revision,
             status=TaskState.STATUS_SKIPPED,
             finished_at=timezone.now(),
             reason=gettext("Within the limits: no HQ review needed."),

@@ -12,6 +12,7 @@ transaction commits: a submission that fails sends nothing.
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import override
@@ -24,6 +25,7 @@ from ..conf import DEFAULTS, distmark_settings
 from ..emails import render_subject, render_text
 from .approvers import hq_group_id_or_none
 from .objects import outlet_for
+from .services import translated_name
 
 logger = logging.getLogger(__name__)
 
@@ -115,11 +117,24 @@ def send_for(event, task_state_pk):
     send(event, recipients, context)
 
 
+def email_language(user, outlet):
+    """The language of ``user``'s emails: their own admin language when they
+    chose one, else their outlet's, else the site's."""
+    chosen = UserProfile.get_for_user(user).preferred_language
+    return chosen or (outlet.locale if outlet else None) or settings.LANGUAGE_CODE
+
+
 def send(event, recipients, context):
     template = f"wagtail_distmark/workflows/notifications/{event}"
     for user in recipients:
-        with override(UserProfile.get_for_user(user).get_preferred_language()):
-            message_context = {**context, "user": user}
+        with override(email_language(user, context["outlet"])):
+            message_context = {
+                **context,
+                "user": user,
+                # Default names in the recipient's language (see services).
+                "task_name": translated_name(context["task"].name),
+                "workflow_name": translated_name(context["workflow"].name),
+            }
             subject = render_subject(f"{template}_subject.txt", message_context)
             body = render_text(f"{template}.txt", message_context)
         try:

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.admin_url_finder import AdminURLFinder
@@ -7,8 +8,10 @@ from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.log_actions import LogFormatter
 from wagtail.models import Page, WorkflowState
 
+from . import views
 from .models import ComplianceTaskState
 from .publishing import SCHEDULE_REFUSED_ACTION, direct_publish_refusals
+from .services import what_happens_next
 
 
 @hooks.register("register_log_actions")
@@ -171,3 +174,38 @@ def tell_editor_about_findings(request, page):
 
 hooks.register("after_edit_page", tell_editor_about_findings)
 hooks.register("after_create_page", tell_editor_about_findings)
+
+
+# Telling the approver what happens next --------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_workflow_urls():
+    return [
+        path(
+            "distmark/workflow/approved/<int:task_state_id>/",
+            views.approval_outcome,
+            name="distmark_workflow_approved",
+        )
+    ]
+
+
+@hooks.register("after_edit_page")
+def tell_approver_what_happens_next(request, page):
+    """Approving from the editor: "Live now", or which step it waits for and why.
+
+    (From the dashboard, our tasks' ``on_action`` sends the approver to
+    :func:`.views.approval_outcome`, which says the same.)
+    """
+    if not (
+        request.POST.get("action-workflow-action")
+        and request.POST.get("workflow-action-name") == "approve"
+    ):
+        return None
+    workflow_state = (
+        WorkflowState.objects.for_instance(page).order_by("-created_at", "-pk").first()
+    )
+    outcome = what_happens_next(workflow_state) if workflow_state else None
+    if outcome is not None:
+        messages.add_message(request, *outcome)
+    return None
