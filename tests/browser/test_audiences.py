@@ -119,3 +119,21 @@ def test_a_saved_rule_is_not_changed_behind_the_editors_back(admin_login, live_d
     ).to_be_visible()
     segment.refresh_from_db()
     assert segment.rules.raw_data[0]["value"]["operator"] == "gt"
+
+
+def test_a_tag_rule_suggests_lilles_tags_and_matches_without_case(
+    admin_login, live_demo
+):
+    lille = live_demo.lille
+    vip = expected(lille, {"type": "tag", "value": {"has": "yes", "tag": "vip"}})
+    tab = admin_login("lille-editor")
+    tab.goto(f"{live_demo.url}/admin/segments/new/")
+    counter = tab.locator("[data-distmark-segment-count]")
+    tab.locator(".c-sf-add-button").first.click()
+    tab.get_by_role("option", name="Tag").click()
+    box = tab.locator("input[name='rules-0-value-tag']")
+    suggestions = tab.locator(f"datalist#{box.get_attribute('list')} option")
+    offered = [o.get_attribute("value") for o in suggestions.all()]
+    assert "vip" in offered and "newsletter" in offered, offered
+    box.fill("VIP")
+    expect(counter).to_have_text(vip)
