@@ -57,6 +57,9 @@ for user in (admin, editor):
 with override_settings(DEBUG=False):
     ours = [m.id for m in run_checks() if m.id.startswith("wagtail_distmark")]
 print("checks without DEBUG:", [i for i in ours if i != "wagtail_distmark.W001"])
+
+from django.conf import settings
+print("workflow settings:", [n for n in dir(settings) if n.startswith("WAGTAIL_WORKFLOW")])
 """
 
 
@@ -117,5 +120,7 @@ def test_the_guide_gives_a_working_install_on_a_new_wagtail_project(tmp_path):
     # With DEBUG off, the task backend and form bases the guide sets need no
     # warning (the shared cache depends on the deployment: W001 may remain).
     assert "checks without DEBUG: []" in smoke, smoke
+    # The install changes no workflow behaviour of the rest of the site.
+    assert "workflow settings: []" in smoke, smoke
     assert "admin opened" in smoke and "lille-editor opened" in smoke, smoke
     assert "/admin/distmark/templates/" in smoke, smoke
