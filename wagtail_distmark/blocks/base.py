@@ -18,10 +18,13 @@ Any ``StructBlock`` becomes distributable by subclassing
 :func:`distributable`. See docs/extending.md.
 """
 
+import hashlib
+import json
 from functools import partial
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -171,6 +174,23 @@ class DistributableBlock(blocks.StructBlock):
 
     def is_hidable(self, value):
         return self.policy(value) == OPTIONAL
+
+    def hq_fingerprint(self, raw_value):
+        """A short digest of HQ's value for this instance, stored with each override.
+
+        While it matches, HQ has changed nothing in the block since the outlet
+        saved its value (checked then), so nothing needs checking again; when
+        it differs, :meth:`override_fits_rules` decides whether the value is
+        stale. A value saved without the editor's checks (a script) and
+        breaking HQ's unchanged rules is thus refused on publishing, not taken
+        for a change of HQ's.
+        """
+        encoded = json.dumps(
+            {"type": self.name, "value": raw_value or {}},
+            sort_keys=True,
+            cls=DjangoJSONEncoder,
+        )
+        return hashlib.sha256(encoded.encode()).hexdigest()[:16]
 
     def override_fits_rules(self, hq_raw, override):
         """Whether an outlet's stored override still satisfies HQ's rules here.

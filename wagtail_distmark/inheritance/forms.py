@@ -87,9 +87,6 @@ class OverridesField(forms.Field):
         deferred = getattr(self, "is_deferred_validation", False)
         slot_errors = {}
         overrides = {}
-        # Stale values the outlet left alone: kept for review. One the outlet
-        # posts again ("Reuse my earlier value") is checked like any value.
-        kept_stale = {}
         stored = self.initial if isinstance(self.initial, dict) else {}
         widget = self.widget
         for slot in widget.slots:
@@ -133,7 +130,7 @@ class OverridesField(forms.Field):
             override = make_override(merged, values, hidden=hidden)
             if merged.state == STALE and override is None:
                 if slot.id not in value.discarded:
-                    overrides[slot.id] = kept_stale[slot.id] = merged.override
+                    overrides[slot.id] = merged.override
             elif override is not None:
                 overrides[slot.id] = override
             if not deferred:
@@ -144,7 +141,7 @@ class OverridesField(forms.Field):
                     )
         for stale in self.merge.stale:
             if stale.block is None and stale.id not in value.discarded:
-                overrides[stale.id] = kept_stale[stale.id] = stale.override
+                overrides[stale.id] = stale.override
 
         if slot_errors:
             raise OverridesValidationError(slot_errors)
@@ -154,7 +151,6 @@ class OverridesField(forms.Field):
             self.template_page,
             overrides,
             self.outlet,
-            stored_before=lambda: [kept_stale],
         )
         if errors:
             # An error on a field the outlet cannot see (a rule linking it to

@@ -8,6 +8,7 @@ block's stable id (Wagtail's block UUID, which survives HQ reordering blocks)::
 
     {"<block id>": {
         "type": "hero",           # the block type when the outlet saved it
+        "rules": "<digest>",      # HQ's value then: unchanged, nothing to recheck
         "values": {"subtitle": …},  # raw (JSON) values of open fields only
         "hidden": false,          # optional blocks the outlet hides
     }}
@@ -258,7 +259,9 @@ def _apply(merge, merged, override):
     merged.override = override
     if override.get("type") != merged.type:
         reason = RETYPED
-    elif not block.override_fits_rules(merged.hq_raw, override):
+    elif override.get("rules") != block.hq_fingerprint(
+        merged.hq_raw
+    ) and not block.override_fits_rules(merged.hq_raw, override):
         # Only a change the outlet's value no longer satisfies: HQ widening
         # a zone or a bound keeps every value shown.
         reason = RULES_CHANGED

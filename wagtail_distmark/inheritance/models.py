@@ -185,36 +185,13 @@ class LocalPage(OutletLanguageMixin, Page):
             if self.outlet_id
             else (self.outlet_from_tree() if self.path else None)
         )
-        normalised, errors = clean_overrides(
-            self.hq_template,
-            self.overrides,
-            outlet,
-            stored_before=self.stored_overrides,
-        )
+        normalised, errors = clean_overrides(self.hq_template, self.overrides, outlet)
         if errors:
             raise ValidationError(
                 {"overrides": errors.as_validation_error(self.merge).messages}
             )
         self.overrides = normalised
         self.refresh_merge()
-
-    def stored_overrides(self):
-        """The overrides saved before: live and in the latest revision.
-
-        A value HQ's new rules exclude is kept (stale, for the outlet to
-        review) only if it was saved so; asked only when there is one.
-        """
-        if self.pk is None:
-            return []
-        row = (
-            LocalPage.objects.filter(pk=self.pk)
-            .values("overrides", "latest_revision__content")
-            .first()
-        )
-        if row is None:
-            return []
-        revision = row["latest_revision__content"] or {}
-        return [row["overrides"], revision.get("overrides")]
 
     def outlet_from_tree(self):
         """The outlet whose page tree holds this page."""

@@ -13,11 +13,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext_lazy as _
 from wagtail.blocks import StructBlockValidationError
 
-from .merge import RULES_CHANGED, STALE, merge_template, raw_equal
+from .merge import STALE, merge_template, raw_equal
 from .scope import out_of_scope_references
 
-# "rules" (a digest of HQ's rules) is no longer written, and accepted from
-# overrides stored before: staleness is now decided by validating the value.
 OVERRIDE_KEYS = frozenset({"type", "rules", "values", "hidden"})
 
 
@@ -67,6 +65,7 @@ def make_override(merged, values, *, hidden=False):
         return None
     override = {
         "type": merged.type,
+        "rules": merged.block.hq_fingerprint(merged.hq_raw),
         # As stored (dates as ISO strings), so a fresh value equals a loaded one.
         "values": json.loads(json.dumps(values, cls=DjangoJSONEncoder)),
     }
@@ -93,17 +92,15 @@ def _flatten(data):
             yield from _flatten(item)
 
 
-def clean_overrides(template_page, overrides, outlet=None, stored_before=None):
+def clean_overrides(template_page, overrides, outlet=None):
     """Return ``(normalised overrides, OverrideErrors)``.
 
     Fresh overrides are checked field by field with the block's own
     validation (lengths, link rules, sanitising of rich text) and then against
     HQ's rules for that instance (``clean_local``: discount bounds, allowed
-    local blocks). Stale overrides are kept verbatim, for the outlet to review;
-    they are never shown. One that breaks HQ's current rules is stale only if
-    it was stored so before (HQ changed the rules under it): ``stored_before``
-    returns the overrides stored before (called only then); anything else
-    breaking the rules is refused as a fresh value would be.
+    local blocks). Stale overrides (HQ changed the block since they were
+    saved, and they no longer fit it) are kept verbatim, for the outlet to
+    review; they are never shown.
     """
     errors = OverrideErrors()
     if not isinstance(overrides, dict):
@@ -117,29 +114,13 @@ def clean_overrides(template_page, overrides, outlet=None, stored_before=None):
             errors.add(block_id, None, _("This override is malformed."))
             continue
         merged = by_id.get(block_id)
-        if merged is None or (
-            merged.state == STALE
-            and (
-                merged.stale_reason != RULES_CHANGED
-                or _stored_so(block_id, override, stored_before)
-            )
-        ):
+        if merged is None or merged.state == STALE:
             normalised[block_id] = override
             continue
         cleaned = _clean_one(merged, override, errors, outlet)
         if cleaned is not None:
             normalised[block_id] = cleaned
     return normalised, errors
-
-
-def _stored_so(block_id, override, stored_before):
-    """Whether ``override`` is exactly what was stored for ``block_id`` before."""
-    if stored_before is None:
-        return False
-    return any(
-        isinstance(before, dict) and raw_equal(before.get(block_id), override)
-        for before in stored_before()
-    )
 
 
 def _clean_one(merged, override, errors, outlet):
