@@ -25,15 +25,18 @@ import wagtail_distmark
 from wagtail_distmark.outlets.models import Outlet
 
 PACKAGE_DIR = Path(wagtail_distmark.__file__).resolve().parent
-LOCALE_DIR = PACKAGE_DIR / "locale"
+# The example site's own strings (its example blocks, audience filter and 404
+# page) have their own catalog, checked alike.
+EXAMPLE_SITE_DIR = PACKAGE_DIR.parent / "example_site" / "example_site"
+PACKAGES = {"wagtail_distmark": PACKAGE_DIR, "example_site": EXAMPLE_SITE_DIR}
 LANGUAGES = ("fr", "nl")
 PLURAL_FORMS = {
     "fr": "nplurals=2; plural=(n > 1);",
     "nl": "nplurals=2; plural=(n != 1);",
 }
 REFRESH_HINT = (
-    "run makemessages and compilemessages in wagtail_distmark/ "
-    "(see the docstring of tests/test_locale.py)"
+    "run makemessages and compilemessages in wagtail_distmark/ or "
+    "example_site/example_site/ (see the docstring of tests/test_locale.py)"
 )
 
 
@@ -136,25 +139,44 @@ def describe(entry):
 # -- Catalog files ------------------------------------------------------------
 
 
+class Catalog(str):
+    """A language's catalog in one package; compares and prints as the language."""
+
+    def __new__(cls, package, language):
+        catalog = super().__new__(cls, language)
+        catalog.package = package
+        return catalog
+
+    def path(self, suffix):
+        return PACKAGES[self.package] / "locale" / self / "LC_MESSAGES" / suffix
+
+
 def po_path(language):
-    return LOCALE_DIR / language / "LC_MESSAGES" / "django.po"
+    return language.path("django.po")
 
 
 def mo_path(language):
-    return LOCALE_DIR / language / "LC_MESSAGES" / "django.mo"
+    return language.path("django.mo")
 
 
-@pytest.fixture(params=LANGUAGES)
+@pytest.fixture(
+    params=[(package, code) for package in PACKAGES for code in LANGUAGES],
+    ids=lambda param: "-".join(param),
+)
 def language(request):
-    path = po_path(request.param)
+    catalog = Catalog(*request.param)
+    path = po_path(catalog)
     assert path.is_file(), f"{path} is missing: {REFRESH_HINT}"
-    return request.param
+    return catalog
 
 
-def test_every_language_in_locale_dir_is_checked():
-    found = {p.parent.parent.name for p in LOCALE_DIR.glob("*/LC_MESSAGES/*.po")}
+@pytest.mark.parametrize("package", PACKAGES)
+def test_every_language_in_locale_dir_is_checked(package):
+    locale_dir = PACKAGES[package] / "locale"
+    found = {p.parent.parent.name for p in locale_dir.glob("*/LC_MESSAGES/*.po")}
     assert found == set(LANGUAGES), (
-        f"catalogs found for {sorted(found)}; this test checks {list(LANGUAGES)}"
+        f"{package}: catalogs found for {sorted(found)}; "
+        f"this test checks {list(LANGUAGES)}"
     )
 
 
@@ -284,14 +306,14 @@ TEMPLATE_TRANSLATE = re.compile(
 )
 
 
-def source_msgids():
+def source_msgids(package_dir=PACKAGE_DIR):
     """(msgctxt, msgid) of every literal marked for translation in the package.
 
     Covers gettext calls in Python and ``{% translate "…" %}`` in templates;
     ``{% blocktranslate %}`` blocks are left to makemessages.
     """
     found = {}
-    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+    for path in sorted(package_dir.rglob("*.py")):
         if "migrations" in path.parts:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
@@ -312,13 +334,13 @@ def source_msgids():
             if name.startswith(("pgettext", "npgettext")):
                 context, args = (args[0] if args else None), args[1:]
             if args and args[0] is not None:
-                where = f"{path.relative_to(PACKAGE_DIR)}:{node.lineno}"
+                where = f"{path.relative_to(package_dir)}:{node.lineno}"
                 found.setdefault((context, args[0]), where)
-    for path in sorted(PACKAGE_DIR.rglob("templates/**/*.html")):
+    for path in sorted(package_dir.rglob("templates/**/*.html")):
         text = path.read_text(encoding="utf-8")
         for match in TEMPLATE_TRANSLATE.finditer(text):
             line = text.count("\n", 0, match.start()) + 1
-            where = f"{path.relative_to(PACKAGE_DIR)}:{line}"
+            where = f"{path.relative_to(package_dir)}:{line}"
             found.setdefault((match["context"], match["text"]), where)
     return found
 
@@ -327,7 +349,7 @@ def test_every_marked_string_is_in_the_catalog(language):
     catalog = {(e.msgctxt, e.msgid) for e in messages(parse_po(po_path(language)))}
     missing = [
         f"{where}: {msgid!r}"
-        for (context, msgid), where in source_msgids().items()
+        for (context, msgid), where in source_msgids(PACKAGES[language.package]).items()
         if (context, msgid) not in catalog
     ]
     assert not missing, f"{language}: not in django.po yet ({REFRESH_HINT}): {missing}"

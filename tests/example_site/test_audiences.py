@@ -3,7 +3,8 @@
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from wagtail.users.models import UserProfile
 
 from example_site.audiences import AgeFilter, years_before
 from tests.audiences.segments import ADD, COUNT, form_data, make_segment, url
@@ -86,3 +87,16 @@ def test_contacts_without_a_birth_year_match_no_age_rule(login, ages):
         response = client.post(url(COUNT), form_data("Ages", ages.lille, rule))
         assert response.json()["contacts"] == expected, rule
     assert "yearless@x.fr" not in found(make_segment("Any", ages.lille, age(0)))
+
+
+def test_the_age_rule_speaks_the_editors_language(login, ages):
+    """The example site's strings have their own catalog (fr, nl)."""
+    profile = UserProfile.get_for_user(ages.users["lille-editor"])
+    profile.preferred_language = "fr"
+    profile.save()
+    response = login("lille-editor").get(url(ADD))
+    # The rule blocks reach the page as JSON, non-ASCII letters escaped.
+    assert "\\u00c2ge minimum" in response.content.decode()
+    segment = make_segment("Dertigers", ages.lille, age(30, 39))
+    with translation.override("nl"):
+        assert segment.describe() == "Van 30 tot 39 jaar"
