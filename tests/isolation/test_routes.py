@@ -268,6 +268,8 @@ SCOPES = {
     "distmark_brand_images:*": LISTING,
     "distmark_brand_documents:*": LISTING,
     "outlets:*": LISTING,
+    # What happens after an approval: 404 unless the user finished that step.
+    "distmark_workflow_approved": OPEN,
     # HQ's own screens.
     "distmark_contact_attributes:*": HQ,
     "distmark_suppressions:*": HQ,
