@@ -1,5 +1,7 @@
 """Local publishing through the real admin views: compliance → outlet approval → HQ review."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -687,3 +689,44 @@ def test_one_more_block_changed_after_going_live_counts_alone(login, demo, clien
     latest = page.get_latest_revision().as_object()
     task.review_when_blocks_changed_over = 1
     assert task.review_reasons(latest) == ["2 blocks changed (limit 1)."]
+
+
+def test_an_asset_expiring_while_the_page_awaits_approval_keeps_it_offline(
+    login, demo, client, django_capture_on_commit_callbacks
+):
+    """Rights expire with time, not with edits: the approval that would put
+    the page live checks again what the compliance step passed."""
+    from tests.workflows.test_publishing import editor_post, use_for, winter_clearance
+    from wagtail_distmark.inheritance.models import LocalPage
+    from wagtail_distmark.media.models import ImageRights
+
+    visual = ImageRights.objects.get(image__title="Spring 2025 campaign visual")
+    visual.expires_on = datetime.date.today() + datetime.timedelta(days=30)
+    visual.save()
+    login("lille-editor")
+    use_for(client, winter_clearance(), demo.lille)
+    page = LocalPage.objects.get(outlet=demo.lille, hq_template=winter_clearance())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("wagtailadmin_pages:edit", args=(page.pk,)),
+            editor_post(page, "action-submit"),
+        )
+    assert statuses(page) == [
+        ("BrandComplianceTask", "approved"),
+        ("OutletApprovalTask", "in_progress"),
+    ]
+
+    visual.expires_on = datetime.date.today() - datetime.timedelta(days=1)
+    visual.save()
+    client.force_login(demo.users["lille-manager"])
+    with django_capture_on_commit_callbacks(execute=True):
+        act(client, page, "approve")
+    page.refresh_from_db()
+    assert not page.live
+    state = page.current_workflow_state
+    assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    assert isinstance(state.current_task_state.task.specific, BrandComplianceTask)
+    assert "Spring 2025 campaign visual" in " ".join(
+        str(result.get("message", result))
+        for result in state.current_task_state.specific.results
+    )

@@ -189,6 +189,28 @@ def _log_recheck(workflow_state, state, revision):
         )
 
 
+def reset_failing_compliance(workflow_state):
+    """Reset our compliance steps when the content they passed fails the
+    brand checks today, so they run again (and send it back) before it can
+    go live. Returns whether any was reset."""
+    latest = latest_revision(workflow_state)
+    if latest is None:
+        return False
+    states = list(
+        workflow_state.task_states.filter(
+            task__in=BrandComplianceTask.objects.filter(active=True),
+            status=TaskState.STATUS_APPROVED,
+        ).select_related("task")
+    )
+    if not states or run_checks(latest.as_object()).passed:
+        return False
+    for state in states:
+        state.status = TaskState.STATUS_CANCELLED
+        state.save(update_fields=["status"])
+        _log_recheck(workflow_state, state, latest)
+    return True
+
+
 def earlier_stale_step(task, workflow_state):
     """Reset stale steps; the first of them placed before ``task``, if any,
     which must run before ``task`` does."""
@@ -216,8 +238,11 @@ class ApprovalStepMixin:
         task_state.revision = latest_revision(workflow_state) or task_state.revision
         task_state.save(update_fields=["revision"])
         task_state.approve(user=user, update=False, **kwargs)
-        # Steps approved for an earlier version run again before going live.
-        reset_stale_steps(workflow_state)
+        # Steps approved for an earlier version run again before going live;
+        # so do the brand checks when what they passed fails now (usage
+        # rights expire with time, not with edits).
+        if not reset_stale_steps(workflow_state):
+            reset_failing_compliance(workflow_state)
         WorkflowState.objects.get(pk=workflow_state.pk).update(user=user)
         # Wagtail's workflow action view redirects here: the approver is told
         # what happens next (the editor's "Approve" says it by a hook).
