@@ -96,3 +96,34 @@ def test_preview_speaks_the_outlets_language_and_follows_typing(
     # Gent's Dutch whatever the admin's language.
     expect(preview.locator("body")).to_contain_text(typed)
     expect(preview.locator("body")).not_to_contain_text("avril")
+
+
+@pytest.mark.parametrize(
+    ("username", "outlet", "typed"),
+    [("lille-editor", "lille", "16/04/2027"), ("gent-editor", "gent", "16-04-2027")],
+)
+def test_a_date_typed_day_first_is_kept_not_replaced_by_today(
+    admin_login, demo_languages, username, outlet, typed
+):
+    """Wagtail's picker replaced a date it could not read (its format is year
+    first) with today's, silently; the form reads the user's own format."""
+    local_page = LocalPage.objects.get(
+        outlet=getattr(demo_languages, outlet), hq_template__slug=spring.SPRING_SLUG
+    )
+    page = admin_login(username)
+    page.goto(f"{demo_languages.url}/admin/pages/{local_page.pk}/edit/")
+    field = page.locator(f"#overrides-v-{spring.EVENT_ID}-date")
+    field.click()
+    field.fill(typed)
+    field.press("Tab")
+    expect(field).to_have_value(typed)
+    # Close the picker (it would cover the footer), then save the draft.
+    page.locator(
+        f'[data-dm-overrides] [data-dm-block="{spring.EVENT_ID}"] header'
+    ).first.click()
+    expect(page.locator(".xdsoft_datetimepicker:visible")).to_have_count(0)
+    with page.expect_navigation():
+        page.locator("footer button.action-save").click()
+    expect(page.locator(".messages .success")).to_be_visible()
+    saved = LocalPage.objects.get(pk=local_page.pk).get_latest_revision_as_object()
+    assert saved.merge.by_id(spring.EVENT_ID).raw["date"] == "2027-04-16"

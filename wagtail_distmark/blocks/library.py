@@ -35,6 +35,7 @@ from ..links import (  # noqa: F401 (re-exported)
 )
 from ..sanitizing import sanitize_rich_text
 from .base import DistributableBlock, distributable, local_error
+from .dates import DateBlock
 
 TEMPLATE_DIR = "wagtail_distmark/blocks"
 
@@ -192,7 +193,7 @@ class GalleryContent(blocks.StructBlock):
 
 class EventContent(blocks.StructBlock):
     title = blocks.CharBlock(max_length=120, label=_("Title"))
-    date = blocks.DateBlock(label=_("Date"))
+    date = DateBlock(label=_("Date"))
     time = blocks.TimeBlock(required=False, label=_("Time"))
     description = blocks.TextBlock(
         required=False, max_length=500, label=_("Description")
@@ -264,7 +265,7 @@ class PromotionBlock(DistributableBlock):
         min_value=0, max_value=100, label=_("Discount (%)")
     )
     image = ImageChooserBlock(required=False, label=_("Image"))
-    valid_until = blocks.DateBlock(required=False, label=_("Valid until"))
+    valid_until = DateBlock(required=False, label=_("Valid until"))
     min_discount = blocks.IntegerBlock(
         min_value=0,
         max_value=100,
@@ -388,7 +389,7 @@ class ManagerSignatureBlock(OutletContextMixin, DistributableBlock):
 class OpeningHoursExceptionBlock(blocks.StructBlock):
     """One day with hours other than the usual week (holiday, late opening)."""
 
-    date = blocks.DateBlock(label=_("Date"))
+    date = DateBlock(label=_("Date"))
     closed = blocks.BooleanBlock(required=False, label=_("Closed all day"))
     opens = blocks.TimeBlock(required=False, label=_("Opens"))
     closes = blocks.TimeBlock(required=False, label=_("Closes"))
