@@ -7,6 +7,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.formats import date_format
 from wagtail.documents import get_document_model
 
 from tests.inheritance.editing import local_zone_rich_text
@@ -65,7 +67,7 @@ def test_expired_and_unapproved_assets_are_findings(demo, image_zone):
     assets = result(run_checks(page), "asset_rights")
     assert [str(f) for f in assets.findings] == [
         f"Local zone › Image: The usage rights of “Old campaign” expired on "
-        f"{days(-1).isoformat()}.",
+        f"{date_format(days(-1))}.",
         "Local zone › Image: “Draft visual” is not approved by HQ for use.",
     ]
     # HQ's approved logo passes.
@@ -136,7 +138,7 @@ def test_a_rich_text_link_to_an_expired_or_unapproved_brand_document_is_sent_bac
     assert [(f["where"], f["message"]) for f in assets["findings"]] == [
         (
             "Local zone › Text",
-            f"The usage rights of “Old flyer” expired on {days(-1).isoformat()}.",
+            f"The usage rights of “Old flyer” expired on {date_format(days(-1))}.",
         ),
         ("Local zone › Text", "“Draft flyer” is not approved by HQ for use."),
     ]
@@ -167,7 +169,7 @@ def test_rich_text_embeds_other_outlets_media_and_deleted_documents_are_findings
         "own outlet's or HQ's.",
         f"Local zone › Text: A linked item no longer exists (document, id {gone_id}).",
         f"Local zone › Text: The usage rights of “Old visual” expired on "
-        f"{days(-1).isoformat()}.",
+        f"{date_format(days(-1))}.",
     ]
 
 
@@ -188,7 +190,7 @@ def test_hqs_content_the_page_shows_is_judged_too(demo, media_root):
     report = run_checks(filled(spring_page(demo.lille)))
     assert [str(f) for f in result(report, "asset_rights").findings] == [
         f"Text › Text: The usage rights of “Old flyer” expired on "
-        f"{days(-1).isoformat()}. HQ's template shows it here and outlets "
+        f"{date_format(days(-1))}. HQ's template shows it here and outlets "
         "cannot change it: ask HQ to replace it."
     ]
 
@@ -206,7 +208,7 @@ def test_an_expired_hq_image_the_outlet_may_replace_says_so(demo):
     page = filled(spring_page(demo.lille))
     assert [str(f) for f in result(run_checks(page), "asset_rights").findings] == [
         f"Hero › Image: The usage rights of “Old campaign” expired on "
-        f"{days(-1).isoformat()}. HQ's template shows it here: choose another "
+        f"{date_format(days(-1))}. HQ's template shows it here: choose another "
         "one in this block."
     ]
     # The outlet chooses its own: nothing of HQ's expired visual is shown.
@@ -248,5 +250,22 @@ def test_another_page_types_rich_text_is_judged_too(demo, media_root):
     assets = result(run_checks(home), "asset_rights")
     assert [str(f) for f in assets.findings] == [
         f"Introduction: The usage rights of “Old flyer” expired on "
-        f"{days(-1).isoformat()}."
+        f"{date_format(days(-1))}."
     ]
+
+
+def test_an_expiry_date_reads_in_the_readers_language(demo):
+    from wagtail.images import get_image_model
+
+    from wagtail_distmark.media.models import ImageRights
+    from wagtail_distmark.media.services import unusable_reason
+
+    rights = ImageRights.objects.get(image__title="Spring 2025 campaign visual")
+    image = (
+        get_image_model().objects.select_related("collection").get(pk=rights.image_id)
+    )
+    with translation.override("fr"):
+        assert f"ont expiré le {date_format(rights.expires_on)}" in str(
+            unusable_reason(image)
+        )
+        assert rights.expires_on.isoformat() not in str(unusable_reason(image))

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import View
 from wagtail.models import Revision
 
@@ -112,9 +113,12 @@ class ConfirmTemplatePublishView(View):
         if impact.stale_pages:
             messages.success(
                 request,
-                _(
-                    "“%(title)s” is published. The managers of %(count)d outlet(s) "
-                    "were told to review their values."
+                ngettext(
+                    "“%(title)s” is published. The manager of %(count)d outlet "
+                    "was told to review its values.",
+                    "“%(title)s” is published. The managers of %(count)d outlets "
+                    "were told to review their values.",
+                    impact.stale_outlet_count,
                 )
                 % {"title": self.template.title, "count": impact.stale_outlet_count},
             )

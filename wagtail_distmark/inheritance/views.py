@@ -8,6 +8,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import View
 from wagtail.admin.views.pages.edit import EditView
 from wagtail.models import Revision
@@ -317,9 +318,12 @@ class LocalPageEditView(EditView):
         elif page.merge.stale:
             messages.warning(
                 request,
-                _(
-                    "HQ changed %(count)d block(s) you had customised: they are "
-                    "marked below. Your page shows HQ's version until you review them."
+                ngettext(
+                    "HQ changed %(count)d block you had customised: it is marked "
+                    "below. Your page shows HQ's version until you review it.",
+                    "HQ changed %(count)d blocks you had customised: they are "
+                    "marked below. Your page shows HQ's version until you review them.",
+                    len(page.merge.stale),
                 )
                 % {"count": len(page.merge.stale)},
             )

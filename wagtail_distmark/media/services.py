@@ -121,6 +121,8 @@ def unusable_reason(asset, library=_UNSET):
     its ``collection`` and ``distmark_rights``); pass the ``brand_library()``
     when judging many assets, to look it up once.
     """
+    from django.utils.formats import date_format
+    from django.utils.functional import lazy
     from django.utils.text import format_lazy
     from django.utils.translation import gettext_lazy as _
 
@@ -131,7 +133,8 @@ def unusable_reason(asset, library=_UNSET):
         return format_lazy(
             _("The usage rights of “{title}” expired on {date}."),
             title=asset.title,
-            date=rights.expires_on.isoformat(),
+            # In the reader's language when shown: "3 novembre 2026".
+            date=lazy(date_format, str)(rights.expires_on),
         )
     in_library = library is not None and asset.collection.path.startswith(library.path)
     if (rights is not None and not rights.hq_approved) or (
