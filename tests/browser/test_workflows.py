@@ -59,8 +59,11 @@ def test_editor_submits_and_manager_approves(admin_login, live_demo):
     review.get_by_role("link", name="Spring promotion").first.click()
     page.wait_for_url(edit_url)
     footer_action(page, "Approve")
-    # Wagtail confirms the approval with its "updated" message; no step is left.
-    expect(page.locator(".messages .success")).to_contain_text("has been updated")
+    # Wagtail confirms the approval with its "updated" message; no step is
+    # left, and the app says what happens next.
+    confirmations = page.locator(".messages .success")
+    expect(confirmations.filter(has_text="has been updated")).to_have_count(1)
+    expect(confirmations.filter(has_text="is live now")).to_have_count(1)
 
     lille_page.refresh_from_db()
     assert lille_page.live
