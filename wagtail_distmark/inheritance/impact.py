@@ -19,7 +19,6 @@ from wagtail.documents import get_document_model
 from wagtail.documents.models import AbstractDocument
 from wagtail.images import get_image_model
 from wagtail.images.models import AbstractImage
-from wagtail.models import Revision
 
 from ..blocks.base import is_distributable
 from .merge import HIDDEN, STALE, merge_template
@@ -72,32 +71,9 @@ def _outlet_pages(template):
     Live overrides from the page rows, drafts' from their latest revisions:
     a value becomes stale in either.
     """
-    from .models import LocalPage
+    from .services import outlet_pages_with_drafts
 
-    pages = list(
-        LocalPage.objects.filter(hq_template=template)
-        .select_related("outlet")
-        .only(
-            "pk",
-            "title",
-            "live",
-            "has_unpublished_changes",
-            "overrides",
-            "latest_revision_id",
-            "outlet_id",
-            "outlet__name",
-            "outlet__locale",
-            "outlet__managers_group",
-        )
-        .order_by("outlet__name", "pk")
-    )
-    drafts = dict(
-        Revision.objects.filter(
-            pk__in=[p.latest_revision_id for p in pages if p.has_unpublished_changes]
-        ).values_list("pk", "content")
-    )
-    for page in pages:
-        draft = (drafts.get(page.latest_revision_id) or {}).get("overrides")
+    for page, draft in outlet_pages_with_drafts(template):
         versions = [page.overrides]
         if isinstance(draft, dict) and draft != page.overrides:
             versions.append(draft)

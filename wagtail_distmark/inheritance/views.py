@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import View
 from wagtail.admin.views.pages.edit import EditView
-from wagtail.models import Revision
 
 from ..outlets.access import user_is_hq
 from ..outlets.models import Outlet
@@ -21,7 +20,11 @@ from .deploy import DeployTemplateAction
 from .forms import DeployForm
 from .merge import merge_template
 from .models import LocalPage, TemplateDeployment, TemplatePage
-from .services import create_local_page, existing_local_page
+from .services import (
+    create_local_page,
+    existing_local_page,
+    outlet_pages_with_drafts,
+)
 
 PER_PAGE = 25
 MAX_LINKS = 5  # links to a template's pages shown per row
@@ -161,35 +164,12 @@ class DriftReportView(LibraryAccessMixin, View):
 
     def get(self, request, pk):
         template = get_object_or_404(TemplatePage, pk=pk)
-        pages = list(
-            LocalPage.objects.filter(hq_template=template)
-            .select_related("outlet")
-            .only(
-                "pk",
-                "title",
-                "live",
-                "has_unpublished_changes",
-                "overrides",
-                "latest_revision_id",
-                "outlet__name",
-                "outlet__slug",
-            )
-            .order_by("outlet__name")
-        )
-        # The editor works on the latest revision: read drafts' overrides from
-        # their revisions, in one query.
-        draft_overrides = {
-            revision.pk: (revision.content or {}).get("overrides")
-            for revision in Revision.objects.filter(
-                pk__in=[
-                    p.latest_revision_id for p in pages if p.has_unpublished_changes
-                ]
-            ).only("pk", "content")
-        }
+        # The editor works on the latest revision: drafts' overrides come
+        # from their revisions, in one query.
+        pages = outlet_pages_with_drafts(template)
         only_stale = request.GET.get("stale") == "1"
         rows = []
-        for page in pages:
-            overrides = draft_overrides.get(page.latest_revision_id)
+        for page, overrides in pages:
             # One template object for all: no query per page.
             merge = merge_template(
                 template, page.overrides if overrides is None else overrides
